@@ -1,0 +1,104 @@
+import { EventEmitter } from 'eventemitter3';
+
+/** Fields every HTTP event carries. */
+export interface HttpEventBase {
+  /** Vendor name given to `createHttpClient`. */
+  vendor: string;
+  method: string;
+  /** The path template (`/people/{id}`), never the filled path, so metrics stay low-cardinality. */
+  path: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Rate-limit cost charged for the call. */
+  cost: number;
+}
+
+/** Payloads of the events SalesOS emits. Packages add theirs by declaration merging. */
+export interface SalesOSEventMap {
+  /** A request is about to be sent. */
+  'http.request': HttpEventBase;
+  /** A response arrived (any status). */
+  'http.response': HttpEventBase & { status: number; durationMs: number };
+  /** A failed attempt will be retried after `delayMs`. */
+  'http.retry': HttpEventBase & { status?: number | undefined; delayMs: number; errorCode: string };
+  /** A call failed for good. */
+  'http.error': HttpEventBase & { status?: number | undefined; durationMs: number; errorCode: string };
+  /** A rate limiter is holding calls back. */
+  'ratelimit.wait': { vendor: string; waitMs: number; reason: string };
+  /** The circuit breaker changed state. */
+  'circuit.state': { vendor: string; state: 'closed' | 'open' | 'half-open' };
+}
+
+type Listener<Payload> = (payload: Payload) => void;
+
+/**
+ * A typed publish/subscribe bus. One bus can be shared by every client and engine
+ * of an application, so metrics and tracing subscribe in one place.
+ *
+ * @example
+ * ```ts
+ * const events = createEventBus();
+ * events.on('http.response', ({ vendor, path, status, durationMs }) => {
+ *   histogram.observe({ vendor, path, status }, durationMs);
+ * });
+ * const client = createHttpClient({ vendor: 'example', baseUrl, events });
+ * ```
+ */
+export interface EventBus<Events extends object = SalesOSEventMap> {
+  on<Type extends keyof Events & string>(type: Type, listener: Listener<Events[Type]>): () => void;
+  once<Type extends keyof Events & string>(type: Type, listener: Listener<Events[Type]>): () => void;
+  off<Type extends keyof Events & string>(type: Type, listener: Listener<Events[Type]>): void;
+  emit<Type extends keyof Events & string>(type: Type, payload: Events[Type]): void;
+  /** Subscribes to every event; the listener receives the type and the payload. */
+  onAny(listener: (type: keyof Events & string, payload: Events[keyof Events]) => void): () => void;
+}
+
+const ANY = Symbol('any');
+
+/**
+ * Creates an `EventBus` on eventemitter3. A listener that throws is isolated: the
+ * error is reported through `onListenerError` (default: ignored) and the emitter goes on.
+ */
+export function createEventBus<Events extends object = SalesOSEventMap>(
+  options: { onListenerError?: (error: unknown, type: string) => void } = {},
+): EventBus<Events> {
+  const emitter = new EventEmitter();
+  const guard =
+    <Args extends unknown[]>(type: string, listener: (...args: Args) => void) =>
+    (...args: Args) => {
+      try {
+        listener(...args);
+      } catch (error) {
+        options.onListenerError?.(error, type);
+      }
+    };
+  // biome-ignore lint/suspicious/noExplicitAny: eventemitter3 listeners take any arguments
+  const wrapped = new WeakMap<object, (...args: any[]) => void>();
+  return {
+    on(type, listener) {
+      const safe = guard(type, listener);
+      wrapped.set(listener, safe);
+      emitter.on(type, safe);
+      return () => emitter.off(type, safe);
+    },
+    once(type, listener) {
+      const safe = guard(type, listener);
+      wrapped.set(listener, safe);
+      emitter.once(type, safe);
+      return () => emitter.off(type, safe);
+    },
+    off(type, listener) {
+      const safe = wrapped.get(listener);
+      if (safe) emitter.off(type, safe);
+    },
+    emit(type, payload) {
+      emitter.emit(type, payload);
+      emitter.emit(ANY, type, payload);
+    },
+    onAny(listener) {
+      const safe = guard('*', listener);
+      emitter.on(ANY, safe);
+      return () => emitter.off(ANY, safe);
+    },
+  };
+}

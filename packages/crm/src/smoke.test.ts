@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const dist = new URL('../dist/', import.meta.url);
+const built = existsSync(new URL('index.mjs', dist));
+
+describe('the built package', () => {
+  it('is built (run tsup in packages/crm first)', () => {
+    expect(built).toBe(true);
+  });
+
+  it('loads with import and exposes VERSION', async () => {
+    const module = (await import(new URL('index.mjs', dist).href)) as Record<string, unknown>;
+    expect(typeof module.VERSION).toBe('string');
+    expect(module.VERSION).not.toBe('');
+    expect(typeof module.createSyncEngine).toBe('function');
+  });
+
+  it('loads with require', () => {
+    const require = createRequire(import.meta.url);
+    const module = require(new URL('index.cjs', dist).pathname) as Record<string, unknown>;
+    expect(typeof module.VERSION).toBe('string');
+    expect(module.VERSION).not.toBe('');
+    expect(typeof module.createSyncEngine).toBe('function');
+    expect(typeof module.SyncLockedError).toBe('function');
+  });
+});

@@ -1,0 +1,3 @@
+import { defineSalesosConfig } from '../../tsup.config.base.ts';
+
+export default defineSalesosConfig(['index']);

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { spawnWorker, type WorkerProcess } from '@salesos/core/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { WorkerMessage, WorkerSettings } from './__fixtures__/redis-worker.ts';
+import { createBullmqQueue } from './bullmq-queue.ts';
+import { deleteKeys, TEST_REDIS_URL, testRedis, uniquePrefix } from './internal/test-redis.ts';
+
+const redis = testRedis();
+const prefix = uniquePrefix('processes');
+const script = new URL('./__fixtures__/redis-worker.ts', import.meta.url);
+const workers: WorkerProcess<WorkerMessage>[] = [];
+
+const start = (settings: { name: string; mode: 'work' | 'hang'; concurrency: number; leaseMs: number }) => {
+  const worker = spawnWorker<WorkerMessage>(script, {
+    url: TEST_REDIS_URL,
+    prefix,
+    ...settings,
+  } satisfies WorkerSettings);
+  workers.push(worker);
+  return worker;
+};
+
+const stop = async (worker: WorkerProcess<WorkerMessage>) => {
+  worker.child.send({ type: 'stop' });
+  const stopped = await worker.waitFor((message) => message.type === 'stopped');
+  return stopped.type === 'stopped' ? stopped.ran : [];
+};
+
+const completedSoFar = (worker: WorkerProcess<WorkerMessage>) => {
+  const last = worker.messages.findLast((message) => message.type === 'progress');
+  return last?.type === 'progress' ? last.completed : 0;
+};
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.kill()));
+});
+
+afterAll(async () => {
+  await deleteKeys(redis, prefix);
+  await redis.quit();
+});
+
+describe('createBullmqQueue, across processes', () => {
+  it('runs 10 000 jobs on two worker processes with none lost and none run twice', async () => {
+    const queue = createBullmqQueue({ connection: TEST_REDIS_URL, prefix });
+    const name = `bulk-${randomUUID()}`;
+    const total = 10_000;
+    const left = start({ name, mode: 'work', concurrency: 16, leaseMs: 30_000 });
+    const right = start({ name, mode: 'work', concurrency: 16, leaseMs: 30_000 });
+    await Promise.all([left, right].map((worker) => worker.waitFor((message) => message.type === 'ready')));
+
+    for (let index = 0; index < total; index += 200) {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, offset) =>
+          queue.add(name, { index: index + offset }, { jobId: `job-${index + offset}` }),
+        ),
+      );
+    }
+    while (completedSoFar(left) + completedSoFar(right) < total) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await queue.onIdle(name);
+    const [ranLeft, ranRight] = await Promise.all([stop(left), stop(right)]);
+
+    const runs = [...ranLeft, ...ranRight];
+    expect(new Set(runs).size).toBe(total);
+    expect(runs).toHaveLength(total);
+    expect(ranLeft.length).toBeGreaterThan(0);
+    expect(ranRight.length).toBeGreaterThan(0);
+    expect(await queue.counts(name)).toMatchObject({ waiting: 0, active: 0, completed: total, dead: 0 });
+    await queue.close();
+  }, 180_000);
+
+  it('finishes on another process the job of a worker killed mid-job', async () => {
+    const queue = createBullmqQueue({ connection: TEST_REDIS_URL, prefix });
+    const name = `orphan-${randomUUID()}`;
+    const leaseMs = 1_000;
+    const doomed = start({ name, mode: 'hang', concurrency: 1, leaseMs });
+    await doomed.waitFor((message) => message.type === 'ready');
+    await queue.add(name, { personId: 'p1' }, { jobId: 'orphan' });
+    await doomed.waitFor((message) => message.type === 'started');
+    await doomed.kill();
+
+    const survivor = start({ name, mode: 'work', concurrency: 1, leaseMs });
+    while (completedSoFar(survivor) < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await queue.onIdle(name);
+    expect(await stop(survivor)).toEqual(['orphan']);
+    expect(await queue.counts(name)).toMatchObject({ completed: 1, active: 0, dead: 0 });
+    await queue.close();
+  }, 60_000);
+});

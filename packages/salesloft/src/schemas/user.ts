@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { flag, reference, text, timestamp } from './common.ts';
+
+/** A SalesLoft user (`/v2/users`, `/v2/me`): both a numeric `id` and a string `guid`. */
+export const SalesloftUserSchema = z.looseObject({
+  id: z.number(),
+  guid: text,
+  created_at: timestamp,
+  updated_at: timestamp,
+  name: text,
+  first_name: text,
+  last_name: text,
+  job_role: text,
+  active: flag,
+  time_zone: text,
+  slack_username: text,
+  twitter_handle: text,
+  email: text,
+  email_client_email_address: text,
+  sending_email_address: text,
+  from_address: text,
+  full_email_address: text,
+  bcc_email_address: text,
+  work_country: text,
+  email_signature: text,
+  email_signature_type: text,
+  email_signature_click_tracking_disabled: flag,
+  team_admin: flag,
+  local_dial_enabled: flag,
+  click_to_call_enabled: flag,
+  email_client_configured: flag,
+  crm_connected: flag,
+  external_feature_flags: z.record(z.string(), z.unknown()).nullish(),
+  _private_fields: z.record(z.string(), z.unknown()).nullish(),
+  phone_client: reference,
+  phone_number_assignment: reference,
+  group: reference,
+  team: reference,
+  role: reference,
+});
+export type SalesloftUser = z.infer<typeof SalesloftUserSchema>;
