@@ -10,6 +10,7 @@ import {
   type Storage,
   scopeStorage,
 } from '@salesos/core';
+import { createTestClock } from '@salesos/core/testing';
 import { createSyncEngine } from '@salesos/crm';
 import { createScorer } from '@salesos/scoring';
 import {
@@ -150,11 +151,13 @@ describe('scoring across tenants', () => {
 
 describe('sequences across tenants', () => {
   async function rig() {
+    // A Saturday: the first step waits for Monday's send window, so the enrolment stays pending.
+    const clock = createTestClock(Date.parse('2026-03-07T10:00:00Z'));
     const storage = createMemoryStorage();
-    const queue = createMemoryQueue();
+    const queue = createMemoryQueue({ clock });
     const sender = createMemorySender();
     const unsubscribe = { secret: 'tenant-isolation-secret-0123456789', url: 'https://example.com/u' };
-    const engine = createSequenceEngine({ storage, queue, sender, unsubscribe });
+    const engine = createSequenceEngine({ storage, queue, sender, unsubscribe, clock });
     const definition = {
       id: 'intro',
       steps: [

@@ -1,4 +1,5 @@
-import { createEventBus, RateLimitError } from '@salesos/core';
+import { type Clock, createEventBus, RateLimitError } from '@salesos/core';
+import { createTestClock } from '@salesos/core/testing';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesloftClient } from '../client.ts';
@@ -78,13 +79,20 @@ describe('createSalesloftRateLimiter', () => {
 });
 
 describe('SalesLoft 429 answers', () => {
-  const exhausted = (retryAfter: boolean) => {
-    const local = createSalesloftSimulator({ seed: 4, people: 5, budget: 3, windowMs: 400, retryAfter });
-    return local;
-  };
+  // A stopped clock keeps the spent window from resetting under a slow machine; the retry test
+  // needs the window to pass, so it runs on the system clock.
+  const exhausted = (retryAfter: boolean, clock?: Clock) =>
+    createSalesloftSimulator({
+      seed: 4,
+      people: 5,
+      budget: 3,
+      windowMs: 400,
+      retryAfter,
+      ...(clock ? { clock } : {}),
+    });
 
   it('carry SalesLoft body and headers, with Retry-After when the simulator sends it', async () => {
-    const local = exhausted(true);
+    const local = exhausted(true, createTestClock());
     await spendElsewhere(local, 3);
     const response = await local.fetch(
       new Request('https://api.salesloft.com/v2/me.json', { headers: { authorization: 'Bearer ak' } }),
@@ -98,7 +106,7 @@ describe('SalesLoft 429 answers', () => {
 
   it('become RateLimitError with retryAfterMs from Retry-After, and without it when absent', async () => {
     for (const retryAfter of [true, false]) {
-      const local = exhausted(retryAfter);
+      const local = exhausted(retryAfter, createTestClock());
       const mock = setupServer(...local.handlers);
       server.close();
       mock.listen();
