@@ -1,21 +1,20 @@
 import { Worker } from 'node:worker_threads';
 import { createHttpClient, paginate } from '@salesos/core';
+import { Bench } from 'tinybench';
 import type { BenchRow } from './run.ts';
 
-const percentile = (values: number[], fraction: number): number => {
+const median = (values: number[]): number => {
   const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] as number;
+  return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
-async function timeRequests(send: () => Promise<unknown>, count: number): Promise<number[]> {
-  const durations: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const started = performance.now();
-    await send();
-    durations.push(performance.now() - started);
-  }
-  return durations;
-}
+/** p50 latency (ms) of a task in a finished tinybench run. */
+const p50Of = (bench: Bench, name: string): number => {
+  const result = bench.getTask(name)?.result;
+  if (result?.state !== 'completed')
+    throw new Error(`bench task "${name}" did not complete (${result?.state})`);
+  return result.latency.p50;
+};
 
 export async function run(report: (row: BenchRow) => void): Promise<void> {
   // The loopback server runs in its own thread so it does not compete with the client for the event loop.
@@ -44,18 +43,24 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
     fetch(`${url}/people/1`, { headers: { authorization: 'Bearer bench-token' } }).then((r) => r.json());
   const viaClient = () => client.get('/people/{id}', { pathParams: { id: 1 } });
 
-  await timeRequests(bare, 300);
-  await timeRequests(viaClient, 300);
-  // Interleave rounds so both see the same machine state.
-  const bareTimes: number[] = [];
-  const clientTimes: number[] = [];
+  // Rounds alternate the order of the two tasks so both see the same machine state; each round's p50
+  // is kept and the median of the rounds reported.
+  const bareP50s: number[] = [];
+  const clientP50s: number[] = [];
   for (let round = 0; round < 5; round += 1) {
-    bareTimes.push(...(await timeRequests(bare, 400)));
-    clientTimes.push(...(await timeRequests(viaClient, 400)));
+    const bench = new Bench({ time: 400, warmupTime: 100, iterations: 200 });
+    const tasks: [string, () => Promise<unknown>][] = [
+      ['bare fetch', bare],
+      ['http client', viaClient],
+    ];
+    for (const [name, fn] of round % 2 === 0 ? tasks : tasks.reverse()) bench.add(name, fn);
+    await bench.run();
+    bareP50s.push(p50Of(bench, 'bare fetch'));
+    clientP50s.push(p50Of(bench, 'http client'));
   }
   await server.terminate();
-  const bareP50 = percentile(bareTimes, 0.5);
-  const clientP50 = percentile(clientTimes, 0.5);
+  const bareP50 = median(bareP50s);
+  const clientP50 = median(clientP50s);
   const ratio = clientP50 / bareP50;
   report({ name: 'bare fetch p50', value: bareP50 * 1000, unit: 'µs' });
   report({ name: 'http client p50', value: clientP50 * 1000, unit: 'µs' });
