@@ -42,6 +42,30 @@ describe('createApolloClient', () => {
     }
   });
 
+  it('ignores a blank APOLLO_API_KEY or APOLLO_BASE_URL and trims a key with spaces around it', async () => {
+    process.env.APOLLO_API_KEY = '   ';
+    process.env.APOLLO_BASE_URL = '';
+    try {
+      expect(() => createApolloClient()).toThrow(/apiKey.*APOLLO_API_KEY/);
+      expect(createApolloClient({ apiKey: 'k' }).http.baseUrl).toBe('https://api.apollo.io/api/v1');
+      process.env.APOLLO_API_KEY = ' from-env ';
+      let sent: string | null = null;
+      const fromEnv = createApolloClient({
+        maxRetries: 0,
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          sent = request.headers.get('x-api-key');
+          return simulator.fetch(request);
+        },
+      });
+      await fromEnv.deals.stages();
+      expect(sent).toBe('from-env');
+    } finally {
+      delete process.env.APOLLO_API_KEY;
+      delete process.env.APOLLO_BASE_URL;
+    }
+  });
+
   it('sends the key only in x-api-key, never as a bearer token or in the query', async () => {
     const seen: Request[] = [];
     const recording = createApolloClient({

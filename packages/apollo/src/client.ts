@@ -66,6 +66,12 @@ const isApolloRateLimiter = (limiter: RateLimiter): limiter is ApolloRateLimiter
   typeof (limiter as Partial<ApolloRateLimiter>).exhaust === 'function' &&
   typeof (limiter as Partial<ApolloRateLimiter>).ready === 'function';
 
+// Guarded as in the SalesLoft and Attio clients: `process` is absent in browsers, workers and edge runtimes.
+const readEnv = (name: string): string | undefined => {
+  const value = typeof process === 'undefined' ? undefined : process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+};
+
 /**
  * Creates an Apollo.io client: typed namespaces over Apollo's REST API v1, responses
  * validated with zod, auto-pagination, Apollo's minute/hour/day windows learned from its
@@ -84,7 +90,7 @@ const isApolloRateLimiter = (limiter: RateLimiter): limiter is ApolloRateLimiter
  * ```
  */
 export function createApolloClient(options: ApolloClientOptions = {}): ApolloClient {
-  const apiKey = options.apiKey ?? process.env.APOLLO_API_KEY;
+  const apiKey = options.apiKey ?? readEnv('APOLLO_API_KEY');
   if (!apiKey && !options.tokenProvider) {
     throw new ConfigError(
       'createApolloClient: no API key. Pass the "apiKey" option or set the APOLLO_API_KEY environment variable.',
@@ -111,7 +117,7 @@ export function createApolloClient(options: ApolloClientOptions = {}): ApolloCli
 
   const http = createHttpClient({
     vendor: 'apollo',
-    baseUrl: options.baseUrl ?? process.env.APOLLO_BASE_URL ?? APOLLO_BASE_URL,
+    baseUrl: options.baseUrl ?? readEnv('APOLLO_BASE_URL') ?? APOLLO_BASE_URL,
     // Apollo takes API keys only in this header; as a bearer token they get a 401.
     auth: apiKey
       ? { type: 'header', name: 'x-api-key', value: apiKey }

@@ -2,11 +2,13 @@ import {
   AuthenticationError,
   ConfigError,
   ConflictError,
+  createEventBus,
   InvalidRequestError,
   NotFoundError,
   type RateLimiter,
 } from '@salesos/core';
 import { createTestClock } from '@salesos/core/testing';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAttioClient } from './client.ts';
@@ -209,6 +211,25 @@ describe('records', () => {
   });
 });
 
+describe('attributes', () => {
+  it('lists every attribute page by page from the offset asked, with the limit as the page size', async () => {
+    const simulator = start({ records: { companies: 0, people: 0, deals: 0 }, rateLimits: false });
+    for (let index = 0; index < 20; index += 1) {
+      simulator.store.addAttribute('objects', 'deals', { api_slug: `extra_${index}`, type: 'number' });
+    }
+    const every = simulator.store.attributes('objects', 'deals').map((attribute) => attribute.api_slug);
+    const client = createAttioClient({ apiKey: 'test-key', rateLimiter: false });
+    const listed = await client.attributes.list('objects', 'deals', { limit: 7, offset: 3 }).toArray();
+    expect(listed.map((attribute) => attribute.api_slug)).toEqual(every.slice(3));
+    const offsets = simulator.calls
+      .filter((call) => call.path === '/objects/deals/attributes')
+      .map((call) => Number(call.query.offset?.[0]));
+    expect(offsets).toEqual(
+      Array.from({ length: Math.ceil((every.length - 3 + 1) / 7) }, (_, page) => 3 + page * 7),
+    );
+  });
+});
+
 describe('rate limits', () => {
   it('waits out a 429 with an HTTP-date Retry-After and succeeds', async () => {
     const simulator = start({ rateLimits: { reads: 2, writes: 2 } });
@@ -218,6 +239,55 @@ describe('rate limits', () => {
     expect(simulator.stats.rateLimited).toBeGreaterThan(0);
     const limited = simulator.calls.find((call) => call.status === 429);
     expect(limited).toBeDefined();
+  });
+
+  it('waits exactly until the HTTP-date of a 429 Retry-After, by the injected clock, before retrying', async () => {
+    const clock = createTestClock(Date.UTC(2026, 2, 2, 10, 0, 0, 250));
+    const simulator = start({ clock, rateLimits: false });
+    // Attio sends Retry-After as an HTTP-date at a whole second, not as seconds.
+    const retryAt = Date.UTC(2026, 2, 2, 10, 0, 3);
+    let refused = 0;
+    server.use(
+      http.get(
+        'https://api.attio.com/v2/objects/people',
+        () => {
+          refused += 1;
+          return HttpResponse.json(
+            {
+              status_code: 429,
+              type: 'rate_limit_error',
+              code: 'rate_limit_exceeded',
+              message: 'Rate limit exceeded, please try again later',
+            },
+            { status: 429, headers: { 'retry-after': new Date(retryAt).toUTCString() } },
+          );
+        },
+        { once: true },
+      ),
+    );
+    const events = createEventBus();
+    const retries: { status: number | undefined; delayMs: number }[] = [];
+    events.on('http.retry', ({ status, delayMs }) => retries.push({ status, delayMs }));
+    const client = createAttioClient({ apiKey: 'test-key', rateLimiter: false, clock, events });
+
+    let settled = false;
+    const pending = client.objects.get('people').finally(() => {
+      settled = true;
+    });
+    for (let turn = 0; turn < 100 && retries.length === 0; turn += 1) await clock.advance(0);
+    expect(refused).toBe(1);
+    expect(retries).toEqual([{ status: 429, delayMs: retryAt - Date.UTC(2026, 2, 2, 10, 0, 0, 250) }]);
+    expect(retries[0]?.delayMs).toBe(2750);
+
+    await clock.advance(2749);
+    expect(settled).toBe(false);
+    expect(simulator.calls.filter((call) => call.path === '/objects/people')).toHaveLength(0);
+
+    await clock.advance(1);
+    const people = await pending;
+    expect(people.api_slug).toBe('people');
+    expect(clock.now()).toBe(retryAt);
+    expect(simulator.calls.filter((call) => call.path === '/objects/people')).toHaveLength(1);
   });
 
   it('keeps a burst of 150 reads within the limit of 100 reads per second with the default limiters', async () => {

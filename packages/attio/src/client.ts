@@ -43,7 +43,6 @@ import {
   createWorkspaceMembersResource,
 } from './resources/workspace-members.ts';
 import { type AttioSchemaCache, createAttioSchemaCache } from './schema-cache/attio-schema-cache.ts';
-import { AttioAttributeSchema } from './schemas/attribute.ts';
 import { listOf } from './schemas/common.ts';
 import { type AttioEntry, AttioListSchema } from './schemas/list.ts';
 import type { AttioRecord } from './schemas/record.ts';
@@ -251,22 +250,16 @@ export function createAttioClient(options: AttioClientOptions = {}): AttioClient
   const http = createRoutedHttpClient(makeHttp(rateLimiter?.read), makeHttp(rateLimiter?.write));
 
   const objects = createObjectsResource(http);
-  const AttributeList = listOf(AttioAttributeSchema);
   const ListList = listOf(AttioListSchema);
   const cache = createAttioSchemaCache({
     cache: (options.cache ?? createMemoryCache()).namespace('attio:schema'),
     ttlMs: options.schemaTtlMs,
     fetchObjects: () => objects.list().toArray(),
     fetchLists: async () => (await http.get('/lists', { schema: ListList })).data,
-    // One request: a workspace has far fewer attributes per object than a page holds.
-    fetchAttributes: async (target, identifier) =>
-      (
-        await http.get('/{target}/{identifier}/attributes', {
-          pathParams: { target, identifier },
-          schema: AttributeList,
-        })
-      ).data,
+    // Attio pages attributes by limit and offset: walk every page, or a wide object would be cut short.
+    fetchAttributes: (target, identifier) => attributes.list(target, identifier).toArray(),
   });
+  const attributes = createAttributesResource(http, cache);
   const context = { schema: cache, validateFilters: options.validateFilters ?? true };
 
   const codec: AttioClientCodec = {
@@ -281,7 +274,7 @@ export function createAttioClient(options: AttioClientOptions = {}): AttioClient
 
   return {
     objects,
-    attributes: createAttributesResource(http, cache),
+    attributes,
     records: createRecordsResource(http, context),
     lists: createListsResource(http, cache),
     entries: createEntriesResource(http, context),

@@ -253,6 +253,21 @@ describe('client.accounts', () => {
     await client.accounts.delete(created.id);
     await expect(client.accounts.get(created.id)).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('finds unowned accounts with owner_id _is_null, alongside owner ids', async () => {
+    const unowned = await client.accounts.create({ name: 'Nobody', domain: 'nobody.test', owner_id: null });
+    const owned = await client.accounts.create({ name: 'Somebody', domain: 'somebody.test' });
+    const ownerId = simulator.store.me.id;
+    const onlyUnowned = await client.accounts.list({ owner_id: ['_is_null'] }).toArray();
+    expect(onlyUnowned.map((account) => account.id)).toContain(unowned.id);
+    expect(onlyUnowned.every((account) => account.owner == null)).toBe(true);
+    const either = await client.accounts
+      .list({ owner_id: [ownerId, '_is_null'], ids: [unowned.id, owned.id] })
+      .toArray();
+    expect(either.map((account) => account.id).sort()).toEqual([unowned.id, owned.id].sort());
+    await client.accounts.delete(unowned.id);
+    await client.accounts.delete(owned.id);
+  });
 });
 
 describe('client.cadenceMemberships', () => {

@@ -80,4 +80,32 @@ describe('client.schema', () => {
       'twitter',
     );
   });
+
+  it('walks every page of a wide object, so no attribute past the first page is lost', async () => {
+    const simulator = createAttioSimulator({ records: { companies: 0, people: 0, deals: 0 } });
+    server.use(...simulator.handlers);
+    const client = createAttioClient({ apiKey: 'test-key', rateLimiter: false });
+    for (let index = 0; index < 240; index += 1) {
+      simulator.store.addAttribute('objects', 'companies', { api_slug: `signal_${index}`, type: 'text' });
+    }
+    const expected = simulator.store.attributes('objects', 'companies').map((item) => item.api_slug);
+    expect(expected.length).toBeGreaterThan(240);
+
+    const cached = await client.schema.attributes('objects', 'companies');
+    expect(cached.map((item) => item.api_slug)).toEqual(expected);
+    expect(cached.map((item) => item.api_slug)).toContain('signal_239');
+    const pages = simulator.calls.filter(
+      (call) => call.method === 'GET' && call.path.endsWith('/attributes'),
+    );
+    expect(pages.map((call) => [call.query.limit, call.query.offset])).toEqual(
+      Array.from({ length: Math.ceil(expected.length / 100) }, (_, page) => [['100'], [String(page * 100)]]),
+    );
+
+    // The codec sees the last page too: a value of an attribute from it decodes.
+    const company = await client.records.create('companies', {
+      values: { name: 'Wide Co', signal_239: 'seen' },
+    });
+    const decoded = await client.codec.decodeRecord('companies', company);
+    expect(decoded.signal_239).toBe('seen');
+  });
 });

@@ -151,6 +151,29 @@ describe('createAttioSimulator', () => {
     expect(byDomain.map((company) => company.domains)).toEqual([[firstDomain]]);
   });
 
+  it('pages the attributes of an object with limit and offset, archived ones only with show_archived', async () => {
+    const simulator = createAttioSimulator({ records: { companies: 0, people: 0, deals: 0 } });
+    for (let index = 0; index < 30; index += 1) {
+      simulator.store.addAttribute('objects', 'deals', { api_slug: `extra_${index}`, type: 'text' });
+    }
+    const slugs = async (query: string) =>
+      (
+        (await (await call(simulator, 'GET', `/objects/deals/attributes${query}`)).json()) as {
+          data: { api_slug: string }[];
+        }
+      ).data.map((attribute) => attribute.api_slug);
+    const all = await slugs('');
+    expect(all.length).toBeGreaterThan(30);
+    expect(await slugs('?limit=10')).toEqual(all.slice(0, 10));
+    expect(await slugs('?limit=10&offset=25')).toEqual(all.slice(25, 35));
+    expect(await slugs(`?offset=${all.length}`)).toEqual([]);
+    expect((await call(simulator, 'GET', '/objects/deals/attributes?limit=-1')).status).toBe(400);
+
+    await call(simulator, 'PATCH', '/objects/deals/attributes/extra_0', { data: { is_archived: true } });
+    expect(await slugs('')).not.toContain('extra_0');
+    expect(await slugs('?show_archived=true')).toContain('extra_0');
+  });
+
   it('serves the same API on a real local HTTP server', async () => {
     const simulator = createAttioSimulator({ records: { companies: 2, people: 3, deals: 0 } });
     const running = await simulator.listen();

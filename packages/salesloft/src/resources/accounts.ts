@@ -29,7 +29,8 @@ export interface SalesloftAccountsListParams extends SalesloftListParams {
   tag_id?: readonly number[] | undefined;
   account_stage_id?: readonly number[] | undefined;
   account_tier_id?: readonly number[] | undefined;
-  owner_id?: readonly number[] | undefined;
+  /** Owners' user ids; `'_is_null'` matches accounts without an owner. */
+  owner_id?: readonly (number | '_is_null')[] | undefined;
   industry?: readonly string[] | undefined;
   country?: readonly string[] | undefined;
   state?: readonly string[] | undefined;

@@ -360,7 +360,7 @@ export function createSimulatorRoutes(store: SalesloftSimulatorStore, settings: 
         listFilter(query, 'name', (record) => record.name),
         listFilter(query, 'website', (record) => record.website),
         listFilter(query, 'crm_id', (record) => record.crm_id),
-        listFilter(query, 'owner_id', (record) => referenceId(record.owner)),
+        listFilter(query, 'owner_id', (record) => referenceId(record.owner), { nullable: true }),
         listFilter(query, 'industry', (record) => record.industry),
         listFilter(query, 'country', (record) => record.country),
         boolFilter(query, 'archived', (record) => record.archived_at),

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ActivitySchema, WebhookVerificationError } from '@salesos/core';
-import { describe, expect, it } from 'vitest';
-import { parseSalesloftEvent } from './parse-salesloft-event.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { SalesloftCadence } from '../schemas/cadence.ts';
+import { createSalesloftSimulator } from '../testing/index.ts';
+import { SALESLOFT_EVENT_TYPES } from './event-types.ts';
+import { parseSalesloftEvent, type SalesloftCadenceEvent } from './parse-salesloft-event.ts';
 import { salesloftEventToActivities } from './salesloft-event-to-activities.ts';
+import { verifySalesloftSignature } from './verify-salesloft-signature.ts';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../__fixtures__/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -58,6 +62,81 @@ describe('parseSalesloftEvent', () => {
     );
     expect(() => parseSalesloftEvent({ payload: '[1]', eventType: 'person_updated' })).toThrow(/JSON object/);
     expect(() => parseSalesloftEvent({ payload: '{"id":"x"}', eventType: 'person_updated' })).toThrow(/"id"/);
+  });
+});
+
+const CADENCE_EVENT_TYPES = ['cadence_created', 'cadence_updated', 'cadence_deleted'] as const;
+
+describe('parseSalesloftEvent with cadence events', () => {
+  it('knows the three cadence event types SalesLoft documents', () => {
+    expect(SALESLOFT_EVENT_TYPES).toEqual(expect.arrayContaining([...CADENCE_EVENT_TYPES]));
+  });
+
+  it.each(CADENCE_EVENT_TYPES)('types a %s delivery as a cadence with its record', (eventType) => {
+    const body = JSON.stringify(fixture('cadence'));
+    const event = parseSalesloftEvent({ payload: body, eventType });
+    expect(event.category).toBe('cadence');
+    if (event.category !== 'cadence') throw new Error('narrowing');
+    expectTypeOf(event).toEqualTypeOf<SalesloftCadenceEvent>();
+    expectTypeOf(event.type).toEqualTypeOf<(typeof CADENCE_EVENT_TYPES)[number]>();
+    expectTypeOf(event.data).toEqualTypeOf<SalesloftCadence>();
+    expect(event.type).toBe(eventType);
+    expect(event.data.id).toBe(1);
+    expect(event.data.name).toBe('Prospecting - VP of Sales');
+    expect(event.data.team_cadence).toBe(false);
+    expect(event.data.counts?.cadence_people).toBe(59);
+    expect(event.data.owner?.id).toBe(10);
+    expect(event.data.tags).toEqual(['7-23-2017', 'dreamforce']);
+    expect(event.id).toBe(`${eventType}:1:2022-01-01T00:00:00.000000-05:00`);
+    expect(event.occurredAt).toBe('2022-01-01T05:00:00.000000Z');
+  });
+
+  it('keeps fields SalesLoft adds to a cadence and rejects a cadence of the wrong shape', () => {
+    const event = parseSalesloftEvent({
+      payload: { ...fixture('cadence'), cadence_framework_name: 'MEDDIC' },
+      eventType: 'cadence_updated',
+    });
+    expect(event.data).toMatchObject({ cadence_framework_name: 'MEDDIC' });
+    expect(() =>
+      parseSalesloftEvent({ payload: '{"id":1,"name":42}', eventType: 'cadence_created' }),
+    ).toThrow(/cadence_created delivery does not match its record: "name"/);
+    expect(() => parseSalesloftEvent({ payload: '{"id":"1"}', eventType: 'cadence_deleted' })).toThrow(
+      WebhookVerificationError,
+    );
+  });
+
+  it('parses the signed deliveries the simulator sends when a cadence is created, updated and deleted', () => {
+    const simulator = createSalesloftSimulator({ people: 1 });
+    for (const eventType of CADENCE_EVENT_TYPES) {
+      simulator.store.webhookSubscriptions.insert({
+        event_type: eventType,
+        enabled: true,
+        callback_url: 'https://hooks.example.test/salesloft',
+        callback_token: 'cadence-secret',
+      });
+    }
+    const cadence = simulator.store.cadences.insert({ name: 'Spec outbound', team_cadence: false });
+    simulator.store.cadences.update(cadence.id, { name: 'Spec outbound v2' });
+    simulator.store.cadences.remove(cadence.id);
+
+    const events = simulator.webhooks.outbox.map((delivery) => {
+      expect(
+        verifySalesloftSignature({
+          payload: delivery.body,
+          signature: delivery.headers['x-salesloft-signature'],
+          secret: 'cadence-secret',
+        }),
+      ).toBe(true);
+      return parseSalesloftEvent({
+        payload: delivery.body,
+        eventType: delivery.headers['x-salesloft-event'],
+      });
+    });
+    expect(events.map((event) => [event.type, event.category, event.data.id, event.data.name])).toEqual([
+      ['cadence_created', 'cadence', cadence.id, 'Spec outbound'],
+      ['cadence_updated', 'cadence', cadence.id, 'Spec outbound v2'],
+      ['cadence_deleted', 'cadence', cadence.id, 'Spec outbound v2'],
+    ]);
   });
 });
 
