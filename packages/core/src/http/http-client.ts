@@ -2,10 +2,11 @@ import ky, { isNetworkError, isTimeoutError, type Options } from 'ky';
 import pRetry, { AbortError } from 'p-retry';
 import type { ZodType } from 'zod';
 import { type Clock, systemClock } from '../clock/clock.ts';
-import { type ApiError, createApiError } from '../errors/api-error.ts';
+import { type ApiError, AuthenticationError, createApiError } from '../errors/api-error.ts';
 import { ConfigError, NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.ts';
 import { SalesOSError } from '../errors/salesos-error.ts';
 import type { HttpEventBase } from '../events/event-bus.ts';
+import { errorMessage } from '../internal/error-message.ts';
 import { createRedactor } from '../internal/redact.ts';
 import { noopLogger } from '../logger/logger.ts';
 import { type CircuitBreaker, createCircuitBreaker } from '../ratelimit/circuit-breaker.ts';
@@ -18,6 +19,7 @@ import type {
   Query,
   RequestOptions,
   ShorthandOptions,
+  TokenProvider,
 } from './types.ts';
 
 /** A path template split once into literal text and parameter names (`/people/{id}`). */
@@ -72,9 +74,63 @@ const toSearch = (query: Query | undefined): string => {
   return params.toString();
 };
 
-const readBody = async (response: Response): Promise<unknown> => {
-  if (response.status === 204 || response.status === 205) return undefined;
-  const text = await response.text();
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/**
+ * Reads the whole body as text within `timeLeftMs`. ky's timer stops once the headers
+ * arrive; without this a vendor that sends headers and then stalls the body would hold
+ * the call forever. The stream is read through our own reader so it can be cancelled,
+ * which releases the connection.
+ */
+const readText = async (
+  response: Response,
+  timeLeftMs: number,
+  signal: AbortSignal | undefined,
+): Promise<string | typeof TIMED_OUT> => {
+  const stream = response.body;
+  if (stream === null) return '';
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const readAll = (async () => {
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      text += decoder.decode(value, { stream: true });
+    }
+  })();
+  const abandon = () => {
+    // The read's outcome no longer matters; cancelling it ends the stream and frees the socket.
+    readAll.catch(() => {});
+    reader.cancel().catch(() => {});
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<typeof TIMED_OUT>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    timer = setTimeout(resolve, Math.max(0, timeLeftMs), TIMED_OUT);
+    if (signal) {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  try {
+    const result = await Promise.race([readAll, stop]);
+    if (result === TIMED_OUT) abandon();
+    return result;
+  } catch (error) {
+    abandon();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+};
+
+const parseBody = (response: Response, text: string): unknown => {
   if (text === '') return undefined;
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json') || /^\s*[[{]/.test(text)) {
@@ -184,22 +240,45 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
+  // OAuth: the token in use, and the one call to the token provider in flight, if any.
+  // Every request that needs a token meanwhile waits for that call (single flight), so
+  // a burst of 401s on an expired token makes one refresh, not one per request.
   let oauthToken: string | undefined;
-  const tokenFor = async (forceRefresh: boolean): Promise<string | undefined> => {
-    if (auth.type !== 'oauth') return undefined;
-    if (oauthToken === undefined || forceRefresh) {
-      oauthToken = await auth.tokenProvider({ forceRefresh });
-      redactor.add(oauthToken);
-    }
-    return oauthToken;
+  let tokenRequest: Promise<string> | undefined;
+  const requestToken = (tokenProvider: TokenProvider, forceRefresh: boolean): Promise<string> => {
+    const pending = Promise.resolve()
+      .then(() => tokenProvider({ forceRefresh }))
+      .then((token: unknown) => {
+        if (typeof token !== 'string' || token === '') {
+          throw new TypeError(
+            `it returned ${token === '' ? 'an empty string' : typeof token} instead of an access token`,
+          );
+        }
+        redactor.add(token);
+        oauthToken = token;
+        return token;
+      });
+    tokenRequest = pending;
+    const settle = () => {
+      if (tokenRequest === pending) tokenRequest = undefined;
+    };
+    pending.then(settle, settle);
+    return pending;
+  };
+  /** The token for a new attempt; `rejected` is the token a 401 just refused. */
+  const tokenFor = (tokenProvider: TokenProvider, rejected: string | undefined): Promise<string> | string => {
+    if (tokenRequest) return tokenRequest;
+    if (rejected === undefined) return oauthToken ?? requestToken(tokenProvider, false);
+    // Another request already refreshed it after its own 401: use the new one.
+    if (oauthToken !== undefined && oauthToken !== rejected) return oauthToken;
+    return requestToken(tokenProvider, true);
   };
 
   /** Headers of one attempt beyond the static ones: the OAuth token, the call's own, the idempotency key. */
-  const attemptHeaders = async (
+  const attemptHeaders = (
     request: RequestOptions<unknown>,
-    forceRefresh: boolean,
-  ): Promise<Record<string, string> | undefined> => {
-    const oauth = auth.type === 'oauth' ? await tokenFor(forceRefresh) : undefined;
+    oauth: string | undefined,
+  ): Record<string, string> | undefined => {
     const key = idempotencyHeader === false ? undefined : request.idempotencyKey;
     if (oauth === undefined && key === undefined && request.headers === undefined) return undefined;
     return {
@@ -231,22 +310,53 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const startedAt = clock.now();
     let attempts = 0;
     let refreshedAuth = false;
-    let forceRefresh = false;
 
     const base = (attempt: number): HttpEventBase => ({ vendor, method, path: template, attempt, cost });
 
-    const send = async (attempt: number): Promise<HttpResponse<T>> => {
+    const oauthFailure = (error: unknown, refreshing: boolean): AuthenticationError => {
+      // The provider's error is the host's (an OAuth library's): it may quote a refresh token or client secret.
+      const reason = redactor.text(errorMessage(error)).slice(0, 300);
+      const cause = new Error(reason);
+      cause.name = error instanceof Error ? error.name : 'Error';
+      return new AuthenticationError(
+        `${vendor} ${endpoint}: the OAuth tokenProvider failed while ${
+          refreshing ? 'refreshing the access token after a 401' : 'getting an access token'
+        }: ${reason}. The request was not sent${refreshing ? ' again' : ''}; check the provider's credentials (client id and secret, refresh token).`,
+        { vendor, method, url: safeUrl(), retryable: false, cause },
+      );
+    };
+
+    const send = async (attempt: number, rejectedToken?: string): Promise<HttpResponse<T>> => {
       attempts = attempt;
+      let oauth: string | undefined;
+      if (auth.type === 'oauth') {
+        // Before the breaker admits the call: a provider failure must not leave a half-open trial hanging.
+        try {
+          oauth = await tokenFor(auth.tokenProvider, rejectedToken);
+        } catch (error) {
+          throw oauthFailure(error, rejectedToken !== undefined);
+        }
+      }
       breaker?.beforeCall();
-      const headers = await attemptHeaders(request, forceRefresh);
-      forceRefresh = false;
+      const headers = attemptHeaders(request, oauth);
       options.events?.emit('http.request', base(attempt));
       if (options.logger)
-        logger.debug({ vendor, method, path: template, attempt }, `${vendor} ${endpoint} attempt ${attempt}`);
+        logger.debug(
+          {
+            vendor,
+            method,
+            path: template,
+            attempt,
+            headers: redactor.value({ ...staticHeaders, ...headers }),
+          },
+          `${vendor} ${endpoint} attempt ${attempt}`,
+        );
       const attemptStarted = clock.now();
 
       const exchange = async () => {
         // The timeout starts once the rate limiter admits the call: waiting for budget is not the vendor being slow.
+        // It covers the body too: ky's timer stops at the headers, readText bounds the rest.
+        const exchangeStarted = performance.now();
         let response: Response;
         try {
           // Only what differs from the instance's defaults: every option given is merged by ky.
@@ -279,8 +389,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           cost,
           request: limitRequest,
         });
-        const body = await readBody(response);
-        return { response, body };
+        if (response.status === 204 || response.status === 205) return { response, body: undefined };
+        let text: string | typeof TIMED_OUT;
+        try {
+          text = await readText(response, timeoutMs - (performance.now() - exchangeStarted), request.signal);
+        } catch (error) {
+          if (request.signal?.aborted) throw new AbortError(request.signal.reason ?? error);
+          const reason = error instanceof Error ? redactor.string(error.message) : 'connection lost';
+          throw new NetworkError(
+            `The connection to ${vendor} broke while reading the response to ${endpoint}: ${reason}.`,
+            { vendor, method, url: safeUrl() },
+          );
+        }
+        if (text === TIMED_OUT) {
+          throw new TimeoutError(
+            `${vendor} sent the headers of ${endpoint} but not the whole body within ${timeoutMs} ms.`,
+            { vendor, method, url: safeUrl() },
+          );
+        }
+        return { response, body: parseBody(response, text) };
       };
 
       let outcome: { response: Response; body: unknown };
@@ -307,10 +434,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return { data, status: response.status, headers: response.headers, attempts: attempt };
       }
 
+      if (response.status === 401 && oauth !== undefined && !refreshedAuth) {
+        refreshedAuth = true;
+        // The vendor answered: a 401 is no sign of it failing (and frees a half-open trial).
+        breaker?.recordSuccess();
+        return send(attempt, oauth);
+      }
+
       const parsed =
         options.errorParser?.({ status: response.status, body, headers: response.headers }) ?? {};
       const status = parsed.status ?? response.status;
-      const waitMs = retryAfterMs(response.headers, clock.now());
+      // Reset headers only set the wait of a 429 (and Retry-After of a 429 or 503): a 5xx that
+      // happens to carry the window's reset time backs off as usual.
+      const waitMs = retryAfterMs(response.headers, clock.now(), status);
       const message = redactor.string(
         `${vendor} ${endpoint} failed with ${response.status}${
           (parsed.message ?? defaultMessage(body)) ? `: ${parsed.message ?? defaultMessage(body)}` : ''
@@ -328,11 +464,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: redactor.value(body),
         ...(parsed.retryable === undefined ? {} : { retryable: parsed.retryable }),
       });
-      if (response.status === 401 && auth.type === 'oauth' && !refreshedAuth) {
-        refreshedAuth = true;
-        forceRefresh = true;
-        return send(attempt);
-      }
       if (isBreakerFailure(error)) breaker?.recordFailure();
       else breaker?.recordSuccess();
       throw error;

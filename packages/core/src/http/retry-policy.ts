@@ -9,19 +9,35 @@ export function fullJitterDelay(
   return Math.floor(random() * ceiling);
 }
 
+const RESET_HEADERS = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
+
 /**
  * Reads `Retry-After` (seconds or an HTTP date, as Attio sends it) and the common reset
- * headers, and answers how long to wait in milliseconds, or `undefined` when none says.
+ * headers (`x-ratelimit-reset`, `ratelimit-reset`, `x-rate-limit-reset`: delta seconds, or
+ * epoch seconds when large), and answers how long to wait in milliseconds, or `undefined`
+ * when none says.
+ *
+ * Given the response's `status`, it answers only with the hints that apply to it:
+ * `Retry-After` on a 429 or 503, reset headers on a 429 only. A reset header on any other
+ * status says when the rate-limit window rolls over, not that this failure should wait
+ * for it. Without `status` every hint is read (for callers that already know it was a 429).
  */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null && retryAfter.trim() !== '') {
-    const trimmed = retryAfter.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+export function retryAfterMs(
+  headers: Headers,
+  now: number = Date.now(),
+  status?: number | undefined,
+): number | undefined {
+  if (status === undefined || status === 429 || status === 503) {
+    const retryAfter = headers.get('retry-after');
+    if (retryAfter !== null && retryAfter.trim() !== '') {
+      const trimmed = retryAfter.trim();
+      if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+      const date = Date.parse(trimmed);
+      if (!Number.isNaN(date)) return Math.max(0, date - now);
+    }
   }
-  for (const name of ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset']) {
+  if (status !== undefined && status !== 429) return undefined;
+  for (const name of RESET_HEADERS) {
     const value = headers.get(name);
     if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) continue;
     const number = Number(value);

@@ -4,6 +4,11 @@ export const REDACTED = '[REDACTED]';
 const SECRET_KEY_PATTERN =
   /^(authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|token|client[-_]?secret|secret|password|cookie|set-cookie|signature|x-salesloft-signature|attio-signature|callback[-_]?token|webhook[-_]?secret|private[-_]?key)$/i;
 
+// `Bearer abc`, `Basic abc`, and `name=value` / `name: value` / `"name":"value"` for secret-named keys.
+const CREDENTIAL_SCHEME_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
+const SECRET_ASSIGNMENT_PATTERN =
+  /(["']?)\b(authorization|x-api-key|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|id[-_]?token|token|client[-_]?secret|secret|password|assertion)\1(\s*[:=]\s*)(["']?)([^\s"'&,;}]+)/gi;
+
 /** True for header, query and body keys whose values are secrets. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key);
@@ -40,6 +45,19 @@ export function createRedactor(secrets: Iterable<string> = []) {
       if (secret.length >= 4) known.add(secret);
     },
     string: redactString,
+    /**
+     * Free text from elsewhere (a token provider's error message): known secrets, plus
+     * anything shaped like a credential (`Bearer …`, `refresh_token=…`, `"client_secret": "…"`).
+     */
+    text(text: string): string {
+      return redactString(text)
+        .replace(CREDENTIAL_SCHEME_PATTERN, (_match, scheme: string) => `${scheme} ${REDACTED}`)
+        .replace(
+          SECRET_ASSIGNMENT_PATTERN,
+          (_match, quote: string, key: string, separator: string, valueQuote: string) =>
+            `${quote}${key}${quote}${separator}${valueQuote}${REDACTED}`,
+        );
+    },
     value: redactValue,
     /** A URL with secret query parameters and known secrets removed. */
     url(url: string): string {

@@ -47,10 +47,11 @@ export interface Paginator<T> extends AsyncIterable<T> {
   readonly done: boolean;
 }
 
+/** Options of `paginate`, `paginateByPage` and `paginateByOffset`. All are optional. */
 export interface PaginateOptions {
-  /** A `Paginator.cursor` saved earlier: iteration resumes right after it. */
+  /** A `Paginator.cursor` saved earlier: iteration resumes right after it. Default: from the start. */
   cursor?: string | undefined;
-  /** Aborts the walk between pages. */
+  /** Aborts the walk between pages (and is passed to the fetcher). Default: none. */
   signal?: AbortSignal | undefined;
 }
 
@@ -157,7 +158,9 @@ export function paginate<T>(fetchPage: PageFetcher<T>, options: PaginateOptions 
 /**
  * A `Paginator` over a page-number API. `fetchPage(page)` returns the items of page
  * `page` (1-based by default) and, when known, whether more pages follow; without
- * `hasMore`, a page shorter than `pageSize` (or empty) ends the walk.
+ * `hasMore`, a page shorter than `pageSize` (or empty) ends the walk. Options: `startPage`
+ * (default 1), `pageSize` (default: none, only an empty page ends the walk), and
+ * `PaginateOptions` (`cursor` resumes at the saved page and record).
  */
 export function paginateByPage<T>(
   fetchPage: (
@@ -179,7 +182,8 @@ export function paginateByPage<T>(
 
 /**
  * A `Paginator` over an offset/limit API. `fetchPage(offset, limit)` returns up to
- * `limit` items; a short page ends the walk.
+ * `limit` items; a short page (or reaching `total`) ends the walk. Options: `limit` (default
+ * 100), and `PaginateOptions` (`cursor` resumes at the saved offset and record).
  */
 export function paginateByOffset<T>(
   fetchPage: (offset: number, limit: number, signal?: AbortSignal) => Promise<{ items: T[]; total?: number }>,

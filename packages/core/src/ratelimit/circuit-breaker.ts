@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock/clock.ts';
 import { CircuitOpenError } from '../errors/client-errors.ts';
 
+/** `closed`: calls flow. `open`: calls fail fast. `half-open`: one trial call decides. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /**
@@ -9,24 +10,29 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
  * `cooldownMs` has passed. Half-open: one trial call; success closes, failure re-opens.
  */
 export interface CircuitBreaker {
+  /** The current state; `half-open` once an open circuit's cool-down has passed. */
   readonly state: CircuitState;
   /** Throws `CircuitOpenError` when no call may go now; otherwise admits one. */
   beforeCall(): void;
+  /** Records that an admitted call went well (or failed for a reason not the vendor's): resets the failure count and closes the circuit. */
   recordSuccess(): void;
+  /** Records a failed call: opens the circuit at `failureThreshold` consecutive failures, or at once after a half-open trial. */
   recordFailure(): void;
   /** Runs `fn` under the breaker; `isFailure` decides which errors count (default: all). */
   execute<T>(fn: () => Promise<T>, isFailure?: (error: unknown) => boolean): Promise<T>;
 }
 
+/** Options of `createCircuitBreaker`. All are optional. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   failureThreshold?: number;
   /** How long it stays open before a trial call. Default 30 000 ms. */
   cooldownMs?: number;
-  /** Named in `CircuitOpenError` messages. */
+  /** Named in `CircuitOpenError` messages. Default: none (`The circuit is open…`). */
   name?: string;
+  /** Time source for the cool-down. Default: the system clock. */
   clock?: Clock;
-  /** Called on every state change. */
+  /** Called on every state change. Default: none. */
   onStateChange?: (state: CircuitState) => void;
 }
 

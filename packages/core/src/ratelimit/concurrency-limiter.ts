@@ -1,11 +1,13 @@
 import PQueue from 'p-queue';
 import type { RateLimiter } from './rate-limiter.ts';
 
+/** Options of `createConcurrencyLimiter`. All are optional. */
 export interface ConcurrencyLimiterOptions {
   /** Calls in flight at once. Default 10. */
   concurrency?: number;
-  /** At most `intervalCap` calls start per `intervalMs`. Default: no interval cap. */
+  /** At most `intervalCap` calls start per `intervalMs`. Default: no interval cap (needs `intervalMs` too). */
   intervalCap?: number;
+  /** Length in ms of the interval `intervalCap` applies to. Default: none (no interval cap). */
   intervalMs?: number;
 }
 

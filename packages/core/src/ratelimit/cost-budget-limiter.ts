@@ -3,19 +3,21 @@ import { type Clock, systemClock } from '../clock/clock.ts';
 import { retryAfterMs } from '../http/retry-policy.ts';
 import type { RateLimiter, RateLimitRequest } from './rate-limiter.ts';
 
+/** Options of `createCostBudgetLimiter`. Only `budget` is required. */
 export interface CostBudgetLimiterOptions {
-  /** Cost units allowed per window (SalesLoft: 600). */
+  /** Cost units allowed per window (SalesLoft: 600). Required, positive. */
   budget: number;
   /** Window length in ms. Default 60 000. */
   windowMs?: number;
   /** Prices a request when the caller gave no cost (SalesLoft: page depth). Default: 1. */
   costOf?: (request: RateLimitRequest) => number;
-  /** Response header with the budget left in the vendor's current window. */
+  /** Response header with the budget left in the vendor's current window. Default: none (the limiter counts alone). */
   remainingHeader?: string;
-  /** Response header with what the request actually cost. */
+  /** Response header with what the request actually cost. Default: none (the charged cost stands). */
   costHeader?: string;
+  /** Time source for the window and waits. Default: the system clock. */
   clock?: Clock;
-  /** Called when a call has to wait, with how long and why. */
+  /** Called when a call has to wait, with how long and why. Default: none. */
   onWait?: (waitMs: number, reason: string) => void;
 }
 
@@ -23,6 +25,7 @@ export interface CostBudgetLimiterOptions {
 export interface CostBudgetLimiter extends RateLimiter {
   /** Cost units still available in the current window, as far as the limiter knows. */
   readonly available: number;
+  /** The cost of a request: `options.costOf(request)`, else 1. */
   costOf(request: RateLimitRequest): number;
 }
 
@@ -35,9 +38,12 @@ interface Charge {
  * A sliding-window cost budget (SalesLoft's "600 cost per minute"). Each call is charged
  * its cost before it is sent; calls wait, first-come first-served, until the budget of
  * the last `windowMs` has room. After each response the charge is corrected from the
- * vendor's actual cost, and the vendor's remaining budget is trusted whenever it is
- * lower than ours, so the client never runs into a 429 it could have avoided. A 429
- * pauses admission for its `Retry-After`.
+ * vendor's actual cost, and the spending the limiter counts is raised to at least what
+ * the vendor's remaining-budget header implies plus the calls still in flight (which the
+ * vendor may not have counted yet), so spending by other clients is never hidden and the
+ * client never runs into a 429 it could have avoided. A call's charge is dated from when
+ * it settles, so it never leaves the limiter's window before it leaves the vendor's. A
+ * 429 pauses admission for its `Retry-After` (or reset header).
  *
  * Share one limiter between every client that spends the same vendor budget.
  *
@@ -57,6 +63,8 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
   const clock = options.clock ?? systemClock;
   const admission = new PQueue({ concurrency: 1 });
   const charges: Charge[] = [];
+  /** Cost of the calls admitted whose `fn` has not settled yet. */
+  let inFlight = 0;
   let pausedUntil = 0;
 
   const prune = (now: number) => {
@@ -68,7 +76,7 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
     return total;
   };
 
-  const admit = async (cost: number) => {
+  const admit = async (cost: number): Promise<Charge> => {
     const needed = Math.min(cost, options.budget);
     for (;;) {
       const now = clock.now();
@@ -79,8 +87,9 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
       }
       prune(now);
       if (used() + needed <= options.budget) {
-        charges.push({ at: now, cost: needed });
-        return;
+        const charge = { at: now, cost: needed };
+        charges.push(charge);
+        return charge;
       }
       // Wait until enough of the oldest charges leave the window.
       let freed = options.budget - used();
@@ -98,8 +107,18 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
 
   const limiter: CostBudgetLimiter = {
     async schedule(cost, fn) {
-      await admission.add(() => admit(cost));
-      return fn();
+      const charge = await admission.add(() => admit(cost));
+      inFlight += charge.cost;
+      try {
+        return await fn();
+      } finally {
+        inFlight -= charge.cost;
+        // The vendor counted the call some time before it answered, so its charge is dated
+        // from now: it must not leave our window while it still counts in the vendor's.
+        const index = charges.indexOf(charge);
+        if (index >= 0) charges.splice(index, 1);
+        charges.push({ at: clock.now(), cost: charge.cost });
+      }
     },
     observe(response) {
       const now = clock.now();
@@ -117,10 +136,11 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
         const remaining = Number(response.headers.get(options.remainingHeader));
         if (Number.isFinite(remaining)) {
           prune(now);
-          const serverUsed = options.budget - remaining;
+          // What the vendor has counted (ours and other clients'), plus our calls in flight besides
+          // this one, which may not have reached it yet. Our count is never allowed below that.
+          const floor = options.budget - remaining + Math.max(0, inFlight - response.cost);
           const ours = used();
-          // Trust the vendor when it has seen more spending than we know of (other processes, other clients).
-          if (serverUsed > ours) charges.push({ at: now, cost: serverUsed - ours });
+          if (floor > ours) charges.push({ at: now, cost: floor - ours });
         }
       }
     },

@@ -3,20 +3,23 @@ import { type Clock, systemClock } from '../clock/clock.ts';
 import { retryAfterMs } from '../http/retry-policy.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
+/** Options of `createTokenBucketLimiter`. `capacity` and `refillPerSecond` are required. */
 export interface TokenBucketLimiterOptions {
-  /** Tokens the bucket holds (the burst size). */
+  /** Tokens the bucket holds (the burst size). Required, positive. */
   capacity: number;
-  /** Tokens added per second. */
+  /** Tokens added per second. Required, positive. */
   refillPerSecond: number;
   /** Tokens at the start. Default: `capacity`. */
   initialTokens?: number;
+  /** Time source for refills and waits. Default: the system clock. */
   clock?: Clock;
-  /** Called when a call has to wait. */
+  /** Called when a call has to wait, with how long in ms. Default: none. */
   onWait?: (waitMs: number) => void;
 }
 
 /** A `RateLimiter` that also exposes its current token count. */
 export interface TokenBucketLimiter extends RateLimiter {
+  /** Tokens in the bucket now (fractional while refilling). */
   readonly tokens: number;
 }
 
