@@ -5,6 +5,8 @@ import {
   createMemoryStorage,
   createStorageQueue,
   type EventBus,
+  type Logger,
+  noopLogger,
   type Queue,
   RateLimitError,
   type SalesOSEventMap,
@@ -266,6 +268,128 @@ describe('createSequenceEngine', () => {
     ]);
     const deferred = rig.seen.filter((event) => event.type === 'sequences.step.deferred');
     expect(deferred.map(({ payload }) => (payload as { reason: string }).reason)).toContain('daily_cap');
+  });
+
+  it("sends in the mailbox's window when the prospect has no time zone, not the sequence default's", async () => {
+    // Monday 06:00 UTC: 07:00 in Berlin, 01:00 in New York; the window opens 08:00Z in Berlin, 14:00Z in New York.
+    const rig = createRig('2026-01-12T06:00:00Z');
+    await rig.engine.define({
+      tenantId: TENANT,
+      definition: {
+        id: 'berlin',
+        steps: [
+          { type: 'email', subject: 'One', body: '<p>1</p>' },
+          { type: 'email', subject: 'Two', body: '<p>2</p>', delay: { hours: 8 } },
+        ],
+        settings: { sendWindow: weekdays, timeZone: 'America/New_York' },
+      },
+    });
+    const enrollment = await rig.engine.enroll({
+      tenantId: TENANT,
+      sequenceId: 'berlin',
+      person: person('nozone'),
+      mailbox: { email: 'rep@seller.example', timeZone: 'Europe/Berlin' },
+    });
+    expect(enrollment.timeZone).toBe('Europe/Berlin');
+    expect(enrollment.dueAt).toBe('2026-01-12T08:00:00.000Z');
+    await rig.runUntil('2026-01-14T00:00:00Z');
+    expect(rig.sender.delivered.map(({ at }) => iso(at))).toEqual([
+      '2026-01-12T08:00:00.000Z', // Monday 09:00 in Berlin
+      '2026-01-13T08:00:00.000Z', // 8 window hours later: Tuesday 09:00 in Berlin
+    ]);
+  });
+
+  it("counts the daily mailbox cap by the mailbox's local day when the prospect has no time zone", async () => {
+    // Monday 22:30 UTC is 23:30 Monday in Berlin and 17:30 Monday in New York (the sequence default).
+    const rig = createRig('2026-01-12T22:30:00Z');
+    await rig.engine.define({
+      tenantId: TENANT,
+      definition: {
+        id: 'capped-berlin',
+        steps: [{ type: 'email', subject: 'Hi', body: '<p>Hi</p>' }],
+        settings: {
+          sendWindow: {
+            days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+            start: '00:00',
+            end: '24:00',
+          },
+          timeZone: 'America/New_York',
+          mailboxCaps: { daily: 2 },
+        },
+      },
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      await rig.engine.enroll({
+        tenantId: TENANT,
+        sequenceId: 'capped-berlin',
+        person: person(id),
+        mailbox: { email: 'rep@seller.example', timeZone: 'Europe/Berlin' },
+      });
+    }
+    await rig.runUntil('2026-01-15T00:00:00Z');
+    // The Berlin day turns at 23:00Z: not at midnight UTC, nor at 05:00Z (midnight in New York).
+    expect(rig.sender.delivered.map(({ at }) => iso(at))).toEqual([
+      '2026-01-12T22:30:00.000Z',
+      '2026-01-12T22:30:00.000Z',
+      '2026-01-12T23:00:00.000Z',
+      '2026-01-12T23:00:00.000Z',
+      '2026-01-13T23:00:00.000Z',
+    ]);
+    const deferred = rig.seen
+      .filter((event) => event.type === 'sequences.step.deferred')
+      .map(({ payload }) => payload as { reason: string; until: string });
+    expect(deferred.filter(({ reason }) => reason === 'daily_cap').map(({ until }) => until)).toContain(
+      '2026-01-12T23:00:00.000Z',
+    );
+  });
+
+  it('runs a wait step in the engine and delays the next step by it', async () => {
+    const rig = createRig('2026-01-15T10:00:00Z'); // Thursday
+    await rig.engine.define({
+      tenantId: TENANT,
+      definition: {
+        id: 'waits',
+        steps: [
+          { type: 'email', subject: 'First', body: '<p>1</p>' },
+          { type: 'wait', delay: { businessDays: 2 } },
+          { type: 'email', replyInThread: true, body: '<p>2</p>', delay: { hours: 1 } },
+        ],
+        settings: { sendWindow: weekdays },
+      },
+    });
+    const enrollment = await rig.engine.enroll({
+      tenantId: TENANT,
+      sequenceId: 'waits',
+      person: person('waiter'),
+      mailbox,
+    });
+    await rig.runUntil('2026-01-16T00:00:00Z');
+    expect(rig.sender.delivered).toHaveLength(1);
+    const waiting = await rig.engine.status({ tenantId: TENANT, enrollmentId: enrollment.id });
+    expect(waiting?.enrollment).toMatchObject({ stepIndex: 1, dueAt: '2026-01-19T10:00:00.000Z' });
+
+    await rig.runUntil('2026-01-21T00:00:00Z');
+    // Two business days over the weekend, then the hour: Monday 11:00, not Thursday 11:00.
+    expect(rig.sender.delivered.map(({ email, at }) => [email.subject, iso(at)])).toEqual([
+      ['First', '2026-01-15T10:00:00.000Z'],
+      ['Re: First', '2026-01-19T11:00:00.000Z'],
+    ]);
+    const report = await rig.engine.status({ tenantId: TENANT, enrollmentId: enrollment.id });
+    expect(report?.enrollment).toMatchObject({ status: 'finished', reason: 'completed', stepIndex: 3 });
+    expect(report?.executions.map(({ type, state, completedAt }) => [type, state, completedAt])).toEqual([
+      ['email_automatic', 'done', '2026-01-15T10:00:00.000Z'],
+      ['wait', 'done', '2026-01-19T10:00:00.000Z'],
+      ['email_automatic', 'done', '2026-01-19T11:00:00.000Z'],
+    ]);
+    const executed = rig.seen
+      .filter((event) => event.type === 'sequences.step.executed')
+      .map(({ payload }) => payload as { stepType: string; at: string });
+    expect(executed.map(({ stepType, at }) => [stepType, at])).toEqual([
+      ['email_automatic', '2026-01-15T10:00:00.000Z'],
+      ['wait', '2026-01-19T10:00:00.000Z'],
+      ['email_automatic', '2026-01-19T11:00:00.000Z'],
+    ]);
+    expect(rig.taskSink.tasks).toEqual([]);
   });
 
   it('spreads sends over the hourly mailbox cap across hours', async () => {
@@ -1208,7 +1332,90 @@ describe('createSequenceEngine', () => {
       worker: false,
     });
     await expect(withSender.define({ tenantId: TENANT, definition: fiveSteps })).rejects.toThrow(
-      /"unsubscribe"/,
+      /"taskSink"/,
     );
+  });
+
+  it('sends a mailto: List-Unsubscribe to the sending mailbox when "unsubscribe" is not given', async () => {
+    const clock = createSequenceTestClock(createTestClock(new Date('2026-01-12T10:00:00Z')));
+    const queue = createMemoryQueue({ clock });
+    const sender = createMemorySender({ clock });
+    const taskSink = createMemoryTaskSink({ clock });
+    // Exactly the options of the public "Names to keep": no `unsubscribe`, no `logger`.
+    const engine = createSequenceEngine({
+      storage: createMemoryStorage({ clock }),
+      queue,
+      events: createEventBus(),
+      sender,
+      taskSink,
+      clock,
+    });
+    await engine.define({ tenantId: TENANT, definition: fiveSteps });
+    await engine.define({
+      tenantId: TENANT,
+      definition: {
+        id: 'link',
+        steps: [
+          {
+            type: 'email',
+            subject: 'Hi',
+            body: '<p>Hi</p><a href="{{unsubscribe_url}}">Unsubscribe</a>',
+          },
+        ],
+      },
+    });
+    await engine.enroll({
+      tenantId: TENANT,
+      sequenceId: 'outbound',
+      person: person('ada', { timeZone: 'America/Los_Angeles' }),
+      mailbox,
+    });
+    await engine.enroll({ tenantId: TENANT, sequenceId: 'link', person: person('lin'), mailbox });
+    await clock.runUntil(Date.parse('2026-01-15T00:00:00Z'), queue);
+
+    const mailtoOnly = { 'List-Unsubscribe': '<mailto:rep@seller.example?subject=unsubscribe>' };
+    const [first, second] = sender.deliveredTo('ada@prospect.example');
+    expect(first?.email.headers).toEqual(mailtoOnly);
+    expect(second?.email.subject).toBe('Re: Hello ADA');
+    expect(second?.email.headers).toEqual(mailtoOnly);
+    const [linked] = sender.deliveredTo('lin@prospect.example');
+    expect(linked?.email.headers).toEqual(mailtoOnly);
+    expect(linked?.email.html).toContain('href="mailto:rep@seller.example?subject=unsubscribe"');
+    expect(taskSink.tasks.map(({ task }) => task.type)).toEqual(['call']);
+  });
+
+  it('logs one warning that one-click unsubscribe is off, and none once "unsubscribe" is given', async () => {
+    const warnings: unknown[] = [];
+    const logger: Logger = { ...noopLogger, warn: (...args: unknown[]) => warnings.push(args) };
+    const rig = createRig('2026-01-12T10:00:00Z', { logger });
+    await rig.engine.define({ tenantId: TENANT, definition: fiveSteps });
+    await rig.engine.enroll({ tenantId: TENANT, sequenceId: 'outbound', person: person('w'), mailbox });
+    await rig.runUntil('2026-01-13T00:00:00Z');
+    expect(rig.sender.delivered).toHaveLength(1);
+    expect(warnings).toEqual([]);
+
+    const clock = createSequenceTestClock(createTestClock(new Date('2026-01-12T10:00:00Z')));
+    const queue = createMemoryQueue({ clock });
+    const sender = createMemorySender({ clock });
+    const engine = createSequenceEngine({
+      storage: createMemoryStorage({ clock }),
+      queue,
+      sender,
+      taskSink: createMemoryTaskSink({ clock }),
+      clock,
+      logger,
+    });
+    await engine.define({ tenantId: TENANT, definition: fiveSteps });
+    await engine.define({ tenantId: TENANT, definition: { ...fiveSteps, id: 'again' } });
+    for (const sequenceId of ['outbound', 'again']) {
+      await engine.enroll({ tenantId: TENANT, sequenceId, person: person(`w-${sequenceId}`), mailbox });
+    }
+    await clock.runUntil(Date.parse('2026-01-14T00:00:00Z'), queue);
+    expect(sender.delivered.length).toBeGreaterThanOrEqual(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toEqual([
+      { sequenceId: 'outbound' },
+      expect.stringMatching(/one-click unsubscribe is off until .* is given "unsubscribe"/),
+    ]);
   });
 });

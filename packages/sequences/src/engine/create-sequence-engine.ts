@@ -33,7 +33,7 @@ import {
   stepIdOf,
 } from '../definition/sequence-definition.ts';
 import type { DeferReason, SequenceStepEventBase } from '../events.ts';
-import { buildFailedExecution, buildStepIntent } from '../internal/build-step-intent.ts';
+import { buildFailedExecution, buildStepIntent, unsubscribeMailtoOf } from '../internal/build-step-intent.ts';
 import { normalizeEmail } from '../internal/email-address.ts';
 import { keys } from '../internal/keys.ts';
 import { reserveMailboxCaps } from '../internal/mailbox-caps.ts';
@@ -82,9 +82,11 @@ export interface SequenceEngineOptions {
   /** Default: no logging. */
   logger?: Logger;
   /**
-   * One-click unsubscribe: `url` is where `createUnsubscribeHandler` is served (HTTPS), `secret`
-   * signs the tokens, `mailto` adds a mail address to `List-Unsubscribe`. Required by sequences
-   * with automatic email steps.
+   * One-click unsubscribe (RFC 8058): `url` is where `createUnsubscribeHandler` is served (HTTPS),
+   * `secret` signs the tokens, `mailto` adds a mail address to `List-Unsubscribe`. Default: none;
+   * emails then carry only `List-Unsubscribe: <mailto:{sending mailbox}?subject=unsubscribe>`
+   * (RFC 2369, no `List-Unsubscribe-Post`), `{{unsubscribe_url}}` is that `mailto:`, and the
+   * engine logs one warning. Gmail and Yahoo require one-click for bulk senders.
    */
   unsubscribe?: { secret: string; url: string; mailto?: string };
   /** Adds an open pixel and click tracking to automatic emails. Default: no tracking. */
@@ -269,6 +271,7 @@ function errorMessage(error: unknown): string {
  *   queue: createStorageQueue(storage),
  *   sender: mySender,
  *   taskSink: myTaskSink,
+ *   // Without it, emails carry a mailto: unsubscribe only (and the engine logs a warning).
  *   unsubscribe: { secret: process.env.UNSUBSCRIBE_SECRET!, url: 'https://example.com/unsubscribe' },
  * });
  * await engine.define({
@@ -311,6 +314,16 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
       });
     }
   }
+  let warnedMailtoOnly = false;
+  /** Logs, once per engine, that emails go out without one-click unsubscribe. */
+  const warnMailtoOnly = (sequenceId: string): void => {
+    if (options.unsubscribe || warnedMailtoOnly) return;
+    warnedMailtoOnly = true;
+    logger.warn(
+      { sequenceId },
+      'sequences: one-click unsubscribe is off until createSequenceEngine is given "unsubscribe" ({ secret, url }); emails carry only List-Unsubscribe: <mailto:{sending mailbox}?subject=unsubscribe>, so route those mails to engine.unsubscribe',
+    );
+  };
   const stepAttempts = options.stepAttempts ?? 5;
   const stepBackoff: Backoff = options.stepBackoff ?? {
     type: 'exponential',
@@ -552,16 +565,20 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
     definition: SequenceDefinition,
     stepIndex: number,
     at: number,
-  ) =>
-    buildStepIntent({
+  ) => {
+    const step = definition.steps[stepIndex];
+    if (step && isAutomaticEmail(step)) warnMailtoOnly(definition.id);
+    return buildStepIntent({
       enrollment,
       definition,
       stepIndex,
       at,
+      oneClickUnsubscribe: options.unsubscribe !== undefined,
       unsubscribeUrl: unsubscribeUrlFor(enrollment.tenantId, enrollment.email),
       mailto: options.unsubscribe?.mailto,
       tracking: options.tracking,
     });
+  };
 
   const markFailed = async (
     enrollment: Enrollment,
@@ -898,16 +915,12 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
           `Sequence "${definition.id}" sends emails: give createSequenceEngine a "sender"`,
         );
       }
-      if (automaticEmail && !options.unsubscribe) {
-        throw new ConfigError(
-          `Sequence "${definition.id}" sends emails: give createSequenceEngine "unsubscribe" ({ secret, url }) for the one-click unsubscribe headers`,
-        );
-      }
       if (manual && !options.taskSink) {
         throw new ConfigError(
           `Sequence "${definition.id}" has manual steps: give createSequenceEngine a "taskSink"`,
         );
       }
+      if (automaticEmail) warnMailtoOnly(definition.id);
       const latestKey = keys.definition(tenantId, definition.id);
       for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt += 1) {
         const latest = await storage.get<{ version: number }>(latestKey);
@@ -1290,11 +1303,14 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
         throw new EnrollmentError('Cannot preview: the person is not valid', { reason: 'invalid_person' });
       }
       const person = parsed.data;
+      const sender = mailbox ?? { email: 'sender@example.com' };
       const values = templateVariables({
         person,
-        mailbox: mailbox ?? { email: 'sender@example.com' },
+        mailbox: sender,
         variables,
-        unsubscribeUrl: unsubscribeUrlFor(tenantId, person.email ?? null),
+        unsubscribeUrl: options.unsubscribe
+          ? unsubscribeUrlFor(tenantId, person.email ?? null)
+          : unsubscribeMailtoOf(sender.email),
       });
       return definition.steps.map((step, index) => {
         const missing = new Set<string>();

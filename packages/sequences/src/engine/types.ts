@@ -108,8 +108,10 @@ export interface OutgoingEmail {
   /** HTML body, already rendered and instrumented for tracking. */
   html: string;
   /**
-   * Headers to send as they are: `List-Unsubscribe` (`<https://…>`, plus `<mailto:…>` when
-   * configured) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`. DKIM must sign both.
+   * Headers to send as they are. With the engine's `unsubscribe`: `List-Unsubscribe`
+   * (`<https://…>`, plus `<mailto:…>` when configured) and
+   * `List-Unsubscribe-Post: List-Unsubscribe=One-Click`; DKIM must sign both. Without it:
+   * only `List-Unsubscribe: <mailto:{from.email}?subject=unsubscribe>`.
    */
   headers: Record<string, string>;
   /** Thread to reply in (the sender's own id), for follow-ups in thread. */

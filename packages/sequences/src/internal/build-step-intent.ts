@@ -18,9 +18,14 @@ export interface BuildStepIntentInput {
   stepIndex: number;
   /** Epoch milliseconds of the run. */
   at: number;
-  /** The recipient's unsubscribe link, `null` without an address. */
+  /**
+   * Whether the engine has `unsubscribe` (one-click). Without it, emails carry only a `mailto:`
+   * to the sending mailbox, which is also the `unsubscribe_url` variable.
+   */
+  oneClickUnsubscribe: boolean;
+  /** The recipient's one-click unsubscribe link, `null` without an address or without `oneClickUnsubscribe`. */
   unsubscribeUrl: string | null;
-  /** Extra `mailto:` target of `List-Unsubscribe`. */
+  /** Extra `mailto:` target of `List-Unsubscribe` next to the one-click link (`unsubscribe.mailto`). */
   mailto: string | undefined;
   tracking: Tracking | undefined;
 }
@@ -28,6 +33,15 @@ export interface BuildStepIntentInput {
 /** The idempotency key of one step of one enrolment. */
 export function idempotencyKeyOf(enrollmentId: string, stepIndex: number): string {
   return `seq_${enrollmentId}_${stepIndex}`;
+}
+
+/**
+ * A `mailto:` URI (RFC 6068) asking to unsubscribe, for `List-Unsubscribe` (RFC 2369) and the
+ * `unsubscribe_url` variable. Characters that would end the URI or the header are percent-encoded.
+ */
+export function unsubscribeMailtoOf(address: string): string {
+  const encoded = encodeURIComponent(address.trim()).replace(/%40/g, '@').replace(/%2B/g, '+');
+  return `mailto:${encoded}?subject=unsubscribe`;
 }
 
 function reSubject(subject: string): string {
@@ -46,7 +60,8 @@ const ACTION_LABELS = {
  * It is stored before the channel call, so a repeat sends exactly the same thing.
  */
 export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
-  const { enrollment, definition, stepIndex, at, unsubscribeUrl, mailto, tracking } = input;
+  const { enrollment, definition, stepIndex, at, oneClickUnsubscribe, unsubscribeUrl, mailto, tracking } =
+    input;
   const step = definition.steps[stepIndex] as SequenceStep;
   const stepId = stepIdOf(step, stepIndex);
   const idempotencyKey = idempotencyKeyOf(enrollment.id, stepIndex);
@@ -67,7 +82,10 @@ export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
     error: null,
   };
   if (step.type === 'wait') return execution;
-  const variables = templateVariables({ ...enrollment, unsubscribeUrl });
+  // Without one-click unsubscribe, the body's {{unsubscribe_url}} is the mailto of the header.
+  const mailtoOnly = oneClickUnsubscribe ? null : unsubscribeMailtoOf(enrollment.mailbox.email);
+  const bodyUnsubscribeUrl = unsubscribeUrl ?? mailtoOnly;
+  const variables = templateVariables({ ...enrollment, unsubscribeUrl: bodyUnsubscribeUrl });
   const text = (template: string) => renderTemplate(template, variables, { escape: 'none' });
   const html = (template: string) => renderTemplate(template, variables);
   const metadata = { enrollmentId: enrollment.id, sequenceId: enrollment.sequenceId, stepId, stepIndex };
@@ -115,11 +133,19 @@ export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
           stepIndex,
           messageId: idempotencyKey,
         },
-        { skip: (url) => url === unsubscribeUrl },
+        { skip: (url) => url === bodyUnsubscribeUrl },
       );
     }
-    const listUnsubscribe = [`<${unsubscribeUrl}>`];
-    if (mailto) listUnsubscribe.push(`<mailto:${mailto}?subject=unsubscribe>`);
+    const headers: Record<string, string> = {};
+    if (oneClickUnsubscribe) {
+      const listUnsubscribe = [`<${unsubscribeUrl}>`];
+      if (mailto) listUnsubscribe.push(`<mailto:${mailto}?subject=unsubscribe>`);
+      headers['List-Unsubscribe'] = listUnsubscribe.join(', ');
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    } else {
+      // RFC 8058 one-click needs an HTTPS URI, so a mailto alone gets no List-Unsubscribe-Post.
+      headers['List-Unsubscribe'] = `<${mailtoOnly}>`;
+    }
     const to: OutgoingEmail['to'] = { email: enrollment.email as string };
     if (name !== enrollment.email && name !== enrollment.personId) to.name = name;
     const from: OutgoingEmail['from'] = { email: enrollment.mailbox.email };
@@ -131,10 +157,7 @@ export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
       to,
       subject,
       html: body,
-      headers: {
-        'List-Unsubscribe': listUnsubscribe.join(', '),
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
+      headers,
       metadata: { ...metadata, personId: enrollment.personId, variantId: variant.id },
     };
     if (step.replyInThread && enrollment.thread) {
