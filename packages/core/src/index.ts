@@ -34,6 +34,10 @@ export {
   type StorageEntityConnector,
 } from './connector/storage-connector.ts';
 export {
+  CheckpointExpiredError,
+  type CheckpointExpiredErrorOptions,
+} from './errors/checkpoint-expired-error.ts';
+export {
   ApiError,
   type ApiErrorDetails,
   AuthenticationError,
@@ -184,6 +188,7 @@ export {
   createAtomicOperation,
   expiryTime,
   formatVersionstamp,
+  normalizeAtomicChecks,
   parseStorageValue,
   serializeStorageValue,
 } from './storage/adapter-helpers.ts';
@@ -207,6 +212,7 @@ export {
 export { scopeStorage, TENANT_KEY_PREFIX } from './storage/scope-storage.ts';
 export type {
   AtomicCheck,
+  AtomicCheckArguments,
   AtomicOperation,
   CommitFailure,
   CommitResult,

@@ -62,6 +62,25 @@ export interface SyncDeleteUnconfirmedEvent extends SyncEventBase {
   deletedAt: string;
 }
 
+/**
+ * Payload of `crm.checkpoint_expired`: a side's connector threw `CheckpointExpiredError` for
+ * the saved checkpoint, so the run reads that side from the beginning (deletes are inferred
+ * only if that listing completes).
+ */
+export interface SyncCheckpointExpiredEvent extends SyncEventBase {
+  runId: string;
+  /** The side whose checkpoint expired. */
+  side: SyncSide;
+  /** The step of the run that was reading it. */
+  phase: string;
+  /** The checkpoint the connector refused. */
+  checkpoint: string;
+  /** The oldest point the system still covers, when the connector said. */
+  oldestAvailable?: string;
+  /** The connector's message. */
+  message: string;
+}
+
 declare module '@salesos/core' {
   interface SalesOSEventMap {
     /** A sync run started (or resumed). */
@@ -78,5 +97,7 @@ declare module '@salesos/core' {
     'crm.deletes_blocked': SyncDeletesBlockedEvent;
     /** A webhook delete was not confirmed by the record's system: the record was kept. */
     'crm.delete_unconfirmed': SyncDeleteUnconfirmedEvent;
+    /** A side's saved checkpoint expired: the run reads that side in full. */
+    'crm.checkpoint_expired': SyncCheckpointExpiredEvent;
   }
 }

@@ -31,6 +31,7 @@ export type {
 } from './engine/types.ts';
 export { SyncLockedError } from './errors/sync-locked-error.ts';
 export type {
+  SyncCheckpointExpiredEvent,
   SyncDeletesBlockedEvent,
   SyncDeleteUnconfirmedEvent,
   SyncEventBase,

@@ -4,7 +4,25 @@ import { describeCacheConformance } from '../testing/cache-conformance.ts';
 import { createTestClock } from '../testing/test-clock.ts';
 import { createMemoryCache } from './memory-cache.ts';
 
-describeCacheConformance('createMemoryCache', () => createMemoryCache());
+// The one-argument form (suite "Cache conformance"), and the named form with options.
+describeCacheConformance(() => createMemoryCache());
+describeCacheConformance(
+  'createMemoryCache with a default ttlMs',
+  () => createMemoryCache({ ttlMs: 60_000 }),
+  {
+    ttlMs: 50,
+  },
+);
+
+describe('describeCacheConformance', () => {
+  it('rejects a call without a factory with ConfigError naming it', () => {
+    for (const args of [[], ['named only'], [{ cache: 'not a factory' }]]) {
+      const call = () => (describeCacheConformance as (...input: unknown[]) => void)(...args);
+      expect(call).toThrow(ConfigError);
+      expect(call).toThrow('"factory" must be a function');
+    }
+  });
+});
 
 describe('createMemoryCache', () => {
   it('expires values on the injected clock, using the default ttlMs', async () => {

@@ -50,6 +50,9 @@ export interface ListChangesOptions {
    * A checkpoint from an earlier batch; omitted, the walk starts from the beginning (full sync).
    * Connectors re-deliver changes stamped exactly at the checkpoint's time (`>=`, not `>`),
    * so records that share a timestamp are never missed; consumers treat repeats as no-ops.
+   * When the system no longer covers `since` (a change or delete feed with limited retention,
+   * an expired cursor), the walk throws `CheckpointExpiredError` instead of skipping changes;
+   * the consumer walks from the beginning instead.
    */
   since?: string | undefined;
   /** Stops the walk between batches. */
@@ -95,7 +98,8 @@ export type WebhookHeaders = Headers | Readonly<Record<string, string | undefine
  *
  * Contract:
  * - `listChanges` walks changes oldest first, in batches, each with a checkpoint
- *   (see `ChangeBatch`). It never skips a change; it may repeat some.
+ *   (see `ChangeBatch`). It never skips a change; it may repeat some. A `since` the system
+ *   can no longer resume from rejects with `CheckpointExpiredError`.
  * - `get(id)` answers `null` when the record does not exist (or was deleted).
  * - `upsert(record, { matchBy })` creates or updates, reporting which. Matching a field the
  *   entity cannot be matched by rejects with `ConfigError`.

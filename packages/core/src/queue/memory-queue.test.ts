@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/client-errors.ts';
 import { describeQueueConformance } from '../testing/queue-conformance.ts';
 import { createTestClock } from '../testing/test-clock.ts';
 import { createMemoryQueue } from './memory-queue.ts';
 
-describeQueueConformance('createMemoryQueue', () => createMemoryQueue());
+// The one-argument form: the suite is named "Queue conformance".
+describeQueueConformance(() => createMemoryQueue());
+
+describe('describeQueueConformance', () => {
+  it('rejects a call without a factory with ConfigError naming it', () => {
+    for (const args of [[], ['named only'], [{ queue: 'not a factory' }]]) {
+      const call = () => (describeQueueConformance as (...input: unknown[]) => void)(...args);
+      expect(call).toThrow(ConfigError);
+      expect(call).toThrow('"factory" must be a function');
+    }
+  });
+});
 
 describe('createMemoryQueue', () => {
   it('runs delayed jobs and retries on the injected clock', async () => {

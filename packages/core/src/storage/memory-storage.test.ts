@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../errors/client-errors.ts';
 import { createRandom } from '../testing/random.ts';
 import { describeStorageConformance } from '../testing/storage-conformance.ts';
 import { createTestClock } from '../testing/test-clock.ts';
@@ -19,11 +20,22 @@ async function keysOf(iterator: ListIterator<unknown>): Promise<Key[]> {
   return keys;
 }
 
-describeStorageConformance('createMemoryStorage', () => createMemoryStorage());
+// The one-argument form: the suite is named "Storage conformance".
+describeStorageConformance(() => createMemoryStorage());
 
 describeStorageConformance('scopeStorage over createMemoryStorage', () => {
   const base = createMemoryStorage();
   return { storage: scopeStorage(base, 'outer-tenant'), cleanup: () => base.close() };
+});
+
+describe('describeStorageConformance', () => {
+  it('rejects a call without a factory with ConfigError naming it', () => {
+    for (const args of [[], ['named only'], [{ storage: 'not a factory' }]]) {
+      const call = () => (describeStorageConformance as (...input: unknown[]) => void)(...args);
+      expect(call).toThrow(ConfigError);
+      expect(call).toThrow('"factory" must be a function');
+    }
+  });
 });
 
 describe('createMemoryStorage', () => {

@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors/client-errors.ts';
+import { normalizeAtomicChecks } from './adapter-helpers.ts';
 import { compareKeys } from './compare-keys.ts';
 import type {
-  AtomicCheck,
+  AtomicCheckArguments,
   AtomicOperation,
   Entry,
   EntryMaybe,
@@ -151,9 +152,12 @@ export function scopeStorage(storage: Storage, tenantId: string): Storage {
     atomic(): AtomicOperation {
       const operation = storage.atomic();
       const view: AtomicOperation = {
-        check(...checks: AtomicCheck[]) {
+        check(...checks: AtomicCheckArguments) {
           operation.check(
-            ...checks.map((check) => ({ key: inner(check.key), versionstamp: check.versionstamp })),
+            ...normalizeAtomicChecks(checks).map((check) => ({
+              key: inner(check.key, 'check key'),
+              versionstamp: check.versionstamp,
+            })),
           );
           return this;
         },

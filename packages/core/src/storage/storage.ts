@@ -103,12 +103,22 @@ export interface SetOptions {
 
 /**
  * A condition of an atomic operation: the entry at `key` must currently have this
- * `versionstamp`, or must not exist when it is `null`.
+ * `versionstamp`, or must not exist when it is `null`. An `Entry` or `EntryMaybe` from `get`
+ * is a valid check.
  */
 export interface AtomicCheck {
+  /** The key whose entry is checked. */
   readonly key: Key;
+  /** The versionstamp the entry must have, or `null` for "must not exist (or has expired)". */
   readonly versionstamp: string | null;
 }
+
+/**
+ * The arguments `AtomicOperation.check` accepts, as one type for wrappers that pass them on:
+ * a key and its versionstamp, or any number of `AtomicCheck`s. `normalizeAtomicChecks`
+ * turns either form into a list of checks.
+ */
+export type AtomicCheckArguments = readonly [key: Key, versionstamp: string | null] | readonly AtomicCheck[];
 
 /** The outcome of a commit that was applied. */
 export interface CommitSuccess {
@@ -147,7 +157,31 @@ export type CommitResult = CommitSuccess | CommitFailure;
  * ```
  */
 export interface AtomicOperation {
-  /** Adds conditions. An `Entry` or `EntryMaybe` from `get` is a valid check. */
+  /**
+   * Adds a condition: the entry at `key` must have `versionstamp` when the batch commits, or
+   * must not exist (or have expired) when `versionstamp` is `null`.
+   *
+   * Throws `StorageError` when `versionstamp` is neither a string nor `null`.
+   *
+   * @example
+   * ```ts
+   * await storage.atomic().check(['user', 'ada'], null).set(['user', 'ada'], profile).commit();
+   * ```
+   */
+  check(key: Key, versionstamp: string | null): this;
+  /**
+   * Adds conditions, in the style of Deno KV. An `Entry` or `EntryMaybe` from `get` is a
+   * valid check, so `check(await storage.get(key))` guards a read-modify-write.
+   *
+   * Throws `StorageError` when an argument is not an object with a `key` array and a
+   * `versionstamp` that is a string or `null`.
+   *
+   * @example
+   * ```ts
+   * const current = await storage.get(['counter']);
+   * await storage.atomic().check(current, { key: ['lock'], versionstamp: null }).commit();
+   * ```
+   */
   check(...checks: AtomicCheck[]): this;
   /** Writes `value` at `key`. */
   set(key: Key, value: unknown, options?: SetOptions): this;

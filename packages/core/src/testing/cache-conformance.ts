@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../cache/cache.ts';
+import { ConfigError } from '../errors/client-errors.ts';
 
 /** A cache under test and how to dispose of it. */
 export interface CacheUnderTest {
@@ -37,24 +38,58 @@ async function make(factory: CacheFactory): Promise<Required<CacheUnderTest>> {
  * and single-flight `getOrSet` (ten concurrent misses call the factory once; a failing
  * factory caches nothing).
  *
+ * The suite is named `Cache conformance`, or `<name> (Cache conformance)` when you pass a
+ * `name` first (useful when one file runs the kit against several setups).
+ *
  * @example
  * ```ts
+ * import { createMemoryCache } from '@salesos/core';
  * import { describeCacheConformance } from '@salesos/core/testing';
  *
+ * describeCacheConformance(() => createMemoryCache());
+ * ```
+ *
+ * @example Named, with a cleanup and options
+ * ```ts
  * describeCacheConformance('createRedisCache', () => {
  *   const redis = new Redis();
  *   return { cache: createRedisCache({ redis }), cleanup: () => redis.quit() };
- * });
+ * }, { ttlMs: 200 });
+ * ```
+ */
+export function describeCacheConformance(factory: CacheFactory, options?: CacheConformanceOptions): void;
+/**
+ * The same suite as `describeCacheConformance(factory, options?)`, registered under
+ * `<name> (Cache conformance)`.
+ *
+ * @example
+ * ```ts
+ * describeCacheConformance('createMemoryCache', () => createMemoryCache());
  * ```
  */
 export function describeCacheConformance(
   name: string,
   factory: CacheFactory,
-  options: CacheConformanceOptions = {},
+  options?: CacheConformanceOptions,
+): void;
+export function describeCacheConformance(
+  nameOrFactory: string | CacheFactory,
+  factoryOrOptions?: CacheFactory | CacheConformanceOptions,
+  namedOptions?: CacheConformanceOptions,
 ): void {
+  const named = typeof nameOrFactory === 'string';
+  const name = named ? nameOrFactory : undefined;
+  const factory = named ? factoryOrOptions : nameOrFactory;
+  const options = (named ? namedOptions : (factoryOrOptions as CacheConformanceOptions | undefined)) ?? {};
+  if (typeof factory !== 'function') {
+    throw new ConfigError(
+      `describeCacheConformance: "factory" must be a function that makes a cache, got ${typeof factory}. ` +
+        'Call it as describeCacheConformance(factory, options?) or describeCacheConformance(name, factory, options?).',
+    );
+  }
   const ttlMs = options.ttlMs ?? 100;
 
-  describe(`${name} (Cache conformance)`, () => {
+  describe(name === undefined ? 'Cache conformance' : `${name} (Cache conformance)`, () => {
     let cache: Cache;
     let cleanup: () => Promise<void> | void;
 

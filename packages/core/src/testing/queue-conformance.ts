@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/client-errors.ts';
 import { PermanentJobError } from '../queue/permanent-job-error.ts';
 import type { Job, Queue } from '../queue/queue.ts';
 
@@ -74,27 +75,60 @@ async function waitFor(
  * flight. With `sharedBackend`, also several workers sharing the work without running a
  * job twice, a long job keeping its lease, and recovery after a worker dies.
  *
+ * The suite is named `Queue conformance`, or `<name> (Queue conformance)` when you pass a
+ * `name` first (useful when one file runs the kit against several setups).
+ *
  * @example
  * ```ts
- * import { createMemoryStorage } from '@salesos/core';
+ * import { createMemoryQueue } from '@salesos/core';
  * import { describeQueueConformance } from '@salesos/core/testing';
  *
+ * describeQueueConformance(() => createMemoryQueue());
+ * ```
+ *
+ * @example Named, on a shared backend
+ * ```ts
  * describeQueueConformance('createBullMqQueue', () => {
  *   const queue = createBullMqQueue({ connection });
  *   return { queue, connect: () => { const other = createBullMqQueue({ connection }); return { queue: other, crash: () => other.kill() }; } };
  * }, { sharedBackend: true, leaseMs: 500 });
  * ```
  */
+export function describeQueueConformance(factory: QueueFactory, options?: QueueConformanceOptions): void;
+/**
+ * The same suite as `describeQueueConformance(factory, options?)`, registered under
+ * `<name> (Queue conformance)`.
+ *
+ * @example
+ * ```ts
+ * describeQueueConformance('createMemoryQueue', () => createMemoryQueue());
+ * ```
+ */
 export function describeQueueConformance(
   name: string,
   factory: QueueFactory,
-  options: QueueConformanceOptions = {},
+  options?: QueueConformanceOptions,
+): void;
+export function describeQueueConformance(
+  nameOrFactory: string | QueueFactory,
+  factoryOrOptions?: QueueFactory | QueueConformanceOptions,
+  namedOptions?: QueueConformanceOptions,
 ): void {
+  const named = typeof nameOrFactory === 'string';
+  const name = named ? nameOrFactory : undefined;
+  const factory = named ? factoryOrOptions : nameOrFactory;
+  const options = (named ? namedOptions : (factoryOrOptions as QueueConformanceOptions | undefined)) ?? {};
+  if (typeof factory !== 'function') {
+    throw new ConfigError(
+      `describeQueueConformance: "factory" must be a function that makes a queue, got ${typeof factory}. ` +
+        'Call it as describeQueueConformance(factory, options?) or describeQueueConformance(name, factory, options?).',
+    );
+  }
   const leaseMs = options.leaseMs ?? 300;
   const delayMs = options.delayMs ?? 60;
   const waitMs = Math.max(5_000, leaseMs * 10);
 
-  describe(`${name} (Queue conformance)`, () => {
+  describe(name === undefined ? 'Queue conformance' : `${name} (Queue conformance)`, () => {
     let made: QueueUnderTest & { cleanup: () => Promise<void> | void };
     let queue: Queue;
     let jobName: string;

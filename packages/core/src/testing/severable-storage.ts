@@ -1,4 +1,5 @@
-import type { AtomicOperation, ListIterator, Storage } from '../storage/storage.ts';
+import { normalizeAtomicChecks } from '../storage/adapter-helpers.ts';
+import type { AtomicCheckArguments, AtomicOperation, ListIterator, Storage } from '../storage/storage.ts';
 import { StorageError } from '../storage/storage-error.ts';
 
 /** A storage handle whose connection can be cut, as a process that dies loses its own. */
@@ -71,8 +72,8 @@ export function severableStorage(storage: Storage): SeverableStorage {
     atomic(): AtomicOperation {
       const inner = storage.atomic();
       const operation: AtomicOperation = {
-        check(...checks) {
-          inner.check(...checks);
+        check(...checks: AtomicCheckArguments) {
+          inner.check(...normalizeAtomicChecks(checks));
           return this;
         },
         set(key, value, options) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/client-errors.ts';
 import { scopeStorage } from '../storage/scope-storage.ts';
 import type { Entry, Key, ListOptions, ListSelector, Storage } from '../storage/storage.ts';
 import { InvalidKeyError, StorageError } from '../storage/storage-error.ts';
@@ -84,28 +85,66 @@ const ORDERED_KEY_SUFFIXES: readonly Key[] = [
  * checks, `sum`, 100 racing read-check-increment writers ending at exactly 100, tenant
  * isolation through `scopeStorage`, and `close()`.
  *
- * Call it from your adapter's test file; `factory` makes a storage per test.
+ * Call it from your adapter's test file; `factory` makes a storage per test. The suite is
+ * named `Storage conformance`, or `<name> (Storage conformance)` when you pass a `name`
+ * first (useful when one file runs the kit against several setups).
  *
  * @example
  * ```ts
  * import { describeStorageConformance } from '@salesos/core/testing';
  * import { createPostgresStorage } from './postgres-storage.ts';
  *
- * describeStorageConformance('createPostgresStorage', async () => {
+ * describeStorageConformance(async () => {
  *   const storage = await createPostgresStorage({ connectionString: process.env.DATABASE_URL });
  *   return { storage, cleanup: () => storage.close() };
  * });
+ * ```
+ *
+ * @example Named suites, with options
+ * ```ts
+ * describeStorageConformance('createSqliteStorage', () => createSqliteStorage({ path: file }));
+ * describeStorageConformance('createSqliteStorage in memory', () => createSqliteStorage({ path: ':memory:' }), {
+ *   writers: 20,
+ * });
+ * ```
+ */
+export function describeStorageConformance(
+  factory: StorageFactory,
+  options?: StorageConformanceOptions,
+): void;
+/**
+ * The same suite as `describeStorageConformance(factory, options?)`, registered under
+ * `<name> (Storage conformance)`.
+ *
+ * @example
+ * ```ts
+ * describeStorageConformance('createMemoryStorage', () => createMemoryStorage());
  * ```
  */
 export function describeStorageConformance(
   name: string,
   factory: StorageFactory,
-  options: StorageConformanceOptions = {},
+  options?: StorageConformanceOptions,
+): void;
+export function describeStorageConformance(
+  nameOrFactory: string | StorageFactory,
+  factoryOrOptions?: StorageFactory | StorageConformanceOptions,
+  namedOptions?: StorageConformanceOptions,
 ): void {
+  const named = typeof nameOrFactory === 'string';
+  const name = named ? nameOrFactory : undefined;
+  const factory = named ? factoryOrOptions : nameOrFactory;
+  const options = (named ? namedOptions : (factoryOrOptions as StorageConformanceOptions | undefined)) ?? {};
+  if (typeof factory !== 'function') {
+    throw new ConfigError(
+      `describeStorageConformance: "factory" must be a function that makes a storage, got ${typeof factory}. ` +
+        'Call it as describeStorageConformance(factory, options?) or describeStorageConformance(name, factory, options?).',
+    );
+  }
   const ttlMs = options.ttlMs ?? 100;
   const writers = options.writers ?? 100;
 
-  describe(`${name} (Storage conformance)`, () => {
+  describe(name === undefined ? 'Storage conformance' : `${name} (Storage conformance)`, () => {
     let storage: Storage;
     let cleanup: () => Promise<void> | void;
     let root: Key;
@@ -454,6 +493,70 @@ export function describeStorageConformance(
         expect((await storage.get(at('once'))).value).toBe(1);
       });
 
+      it('takes check(key, versionstamp) as well as check objects', async () => {
+        const first = await storage.set(at('pair'), 1);
+        const matched = await storage
+          .atomic()
+          .check(at('pair'), first.versionstamp)
+          .set(at('pair'), 2)
+          .commit();
+        expect(matched.ok).toBe(true);
+        for (const versionstamp of [first.versionstamp, 'not-a-versionstamp', null]) {
+          const stale = await storage.atomic().check(at('pair'), versionstamp).set(at('pair'), 3).commit();
+          expect(stale).toEqual({ ok: false });
+        }
+        expect((await storage.get(at('pair'))).value).toBe(2);
+        const mixed = await storage
+          .atomic()
+          .check(await storage.get(at('pair')))
+          .check(at('fresh'), null)
+          .set(at('fresh'), 'made')
+          .commit();
+        expect(mixed.ok).toBe(true);
+        expect((await storage.get(at('fresh'))).value).toBe('made');
+      });
+
+      it('checks that a key does not exist with check(key, null)', async () => {
+        const created = await storage.atomic().check(at('solo'), null).set(at('solo'), 1).commit();
+        const again = await storage.atomic().check(at('solo'), null).set(at('solo'), 2).commit();
+        expect(created.ok).toBe(true);
+        expect(again).toEqual({ ok: false });
+        expect((await storage.get(at('solo'))).value).toBe(1);
+        await storage.delete(at('solo'));
+        expect((await storage.atomic().check(at('solo'), null).set(at('solo'), 3).commit()).ok).toBe(true);
+      });
+
+      it('rejects a check whose versionstamp is neither a string nor null, naming it', async () => {
+        const check = (...args: unknown[]) => {
+          const operation = storage.atomic();
+          return (operation.check as (...checkArgs: unknown[]) => unknown).apply(operation, args);
+        };
+        const bad: [unknown[], RegExp][] = [
+          [[at('k'), 42], /"versionstamp" is number 42/],
+          [[at('k')], /"versionstamp" is undefined/],
+          [[at('k'), null, { key: at('j'), versionstamp: null }], /expected 2 arguments, got 3/],
+          [
+            [
+              { key: at('k'), versionstamp: null },
+              { key: at('k'), versionstamp: 7 },
+            ],
+            /"checks\[1\]\.versionstamp" is number 7/,
+          ],
+          [['k', null], /argument 0 is the string "k"/],
+        ];
+        for (const [args, message] of bad) {
+          let error: unknown;
+          try {
+            check(...args);
+          } catch (caught) {
+            error = caught;
+          }
+          expect(StorageError.isInstance(error), String(message)).toBe(true);
+          expect((error as Error).message).toMatch(message);
+        }
+        expect((await storage.get(at('k'))).versionstamp).toBeNull();
+      });
+
       it('sums into a missing key, then into the stored number', async () => {
         await storage.atomic().sum(at('counter'), 5).commit();
         await storage.atomic().sum(at('counter'), -2).sum(at('counter'), 10).commit();
@@ -470,22 +573,29 @@ export function describeStorageConformance(
 
       it(`ends at exactly ${writers} when ${writers} writers race read-check-increment loops`, async () => {
         await storage.set(at('race'), 0);
-        let conflicts = 0;
+        const written: number[] = [];
+        const stamps = new Set<string>();
         const increment = async () => {
           for (;;) {
             const current = await storage.get<number>(at('race'));
-            const result = await storage
-              .atomic()
-              .check(current)
-              .set(at('race'), (current.value ?? 0) + 1)
-              .commit();
-            if (result.ok) return;
-            conflicts += 1;
+            const next = (current.value ?? 0) + 1;
+            const result = await storage.atomic().check(current).set(at('race'), next).commit();
+            if (result.ok) {
+              written.push(next);
+              stamps.add(result.versionstamp);
+              return;
+            }
           }
         };
         await Promise.all(Array.from({ length: writers }, increment));
-        expect((await storage.get(at('race'))).value).toBe(writers);
-        expect(conflicts).toBeGreaterThanOrEqual(0);
+        const final = await storage.get(at('race'));
+        expect(final.value).toBe(writers);
+        // No two writers may both win from the same read: the winners wrote 1..writers, each once.
+        expect(written.sort((left, right) => left - right)).toEqual(
+          Array.from({ length: writers }, (_, index) => index + 1),
+        );
+        expect(stamps.size).toBe(writers);
+        expect(stamps.has(final.versionstamp as string)).toBe(true);
       });
 
       it(`loses no update when ${writers} writers sum at once`, async () => {
@@ -549,6 +659,7 @@ export function describeStorageConformance(
         const checked = await mine
           .atomic()
           .check({ key: ['a'], versionstamp: null })
+          .check(['zzz'], null)
           .set(['a'], 'mine too')
           .commit();
         expect(checked.ok).toBe(true);

@@ -33,7 +33,8 @@ export interface SyncEngineOptions {
 export interface RunOptions {
   /**
    * `full` walks both systems from the beginning and infers deletes from complete listings;
-   * `incremental` walks from the saved cursors. The first run of a sync is always full.
+   * `incremental` walks from the saved cursors. The first run of a sync is always full. A side
+   * whose connector reports its cursor expired (`CheckpointExpiredError`) is walked in full.
    * Default `incremental`.
    */
   mode?: 'full' | 'incremental';
@@ -90,6 +91,12 @@ export interface RunSummary {
   sides: { left: RunCounts; right: RunCounts };
   /** Whether each side's listing reached its end in this run (deletes are inferred only then). */
   complete: { left: boolean; right: boolean };
+  /**
+   * Sides whose saved checkpoint the connector reported expired (`CheckpointExpiredError`, event
+   * `crm.checkpoint_expired`): this run read them from the beginning, as a full run does, and
+   * inferred their deletes when that listing completed. `mode` stays the mode of the run.
+   */
+  checkpointExpired: { left: boolean; right: boolean };
   /** Deletes held back by the mass-delete guard, per side that would have lost records. */
   blockedDeletes: { left: number; right: number };
   /** The failure, when `status` is `failed`. */

@@ -40,8 +40,11 @@ export interface ProcessorContext {
   counts: RunCounts;
   sideCounts: [RunCounts, RunCounts];
   lease: Lease | null;
-  /** Collects the ids each side's walks saw (full runs), for delete inference. */
-  seen: [string[], string[]] | null;
+  /**
+   * Collects the ids each side's walks saw, for delete inference: per side walked in full in a
+   * run (a full run, or a side whose checkpoint expired), `null` for the others.
+   */
+  seen: [string[] | null, string[] | null];
   /** Stores a chunk of seen ids in the batch's commit. */
   onSeen?: ((commit: BatchCommit, side: SideIndex, ids: string[]) => void) | undefined;
   /**
@@ -367,11 +370,9 @@ export function createBatchProcessor(context: ProcessorContext): BatchProcessor 
       }
     }
     commit.sum(keys.linked(), batch.linkedDelta);
-    if (context.seen) {
-      for (const side of [0, 1] as const) {
-        const ids = context.seen[side];
-        if (ids.length > 0) context.onSeen?.(commit, side, ids.splice(0));
-      }
+    for (const side of [0, 1] as const) {
+      const ids = context.seen[side];
+      if (ids && ids.length > 0) context.onSeen?.(commit, side, ids.splice(0));
     }
     context.beforeCommit?.(commit);
     context.lease?.renew(commit);
@@ -385,7 +386,7 @@ export function createBatchProcessor(context: ProcessorContext): BatchProcessor 
     const latest = new Map<string, Incoming>();
     for (const change of changes) {
       if (change.kind !== 'settle') count(side, 'seen');
-      if (change.kind === 'upsert' && context.seen) context.seen[side].push(change.id);
+      if (change.kind === 'upsert') context.seen[side]?.push(change.id);
       const prior = latest.get(change.id);
       if (prior === undefined || stampOf(change) >= stampOf(prior)) latest.set(change.id, change);
     }
@@ -686,7 +687,7 @@ export function createBatchProcessor(context: ProcessorContext): BatchProcessor 
     batch.linkedDelta += 1;
     count(side, 'linked');
     count(target, result.created ? 'created' : 'updated');
-    context.seen?.[target].push(partnerId);
+    context.seen[target]?.push(partnerId);
   }
 
   /** A record of `side` was deleted: unlink, or queue its partner's delete or archive. */
@@ -763,6 +764,9 @@ export function createBatchProcessor(context: ProcessorContext): BatchProcessor 
 
     const tasks: (() => Promise<void>)[] = [];
     const creates: { id: string; state: RecordState }[] = [];
+    // Matching keys of the creates of this batch: a second record with one of them would get a
+    // duplicate partner, where a later batch would find the first's partner already linked.
+    const createdKeys = new Map<string, string>();
     for (const { id, next } of changed) {
       if (next.d !== undefined) {
         handleDelete(batch, side, id, next);
@@ -820,6 +824,21 @@ export function createBatchProcessor(context: ProcessorContext): BatchProcessor 
         storeDirty(batch, side, id, unlinked);
         continue;
       }
+      const first = unlinked.k === undefined ? undefined : createdKeys.get(unlinked.k);
+      if (first !== undefined) {
+        fail(
+          batch,
+          side,
+          id,
+          new RecordFailure(
+            'duplicate_key',
+            `The ${SIDE_NAMES[side]} record ${first} with the same ${keyField ?? 'content'} is already being linked to a new ${SIDE_NAMES[target]} record.`,
+          ),
+          unlinked,
+        );
+        continue;
+      }
+      if (unlinked.k !== undefined) createdKeys.set(unlinked.k, id);
       creates.push({ id, state: unlinked });
     }
     if (creates.length > 0) {

@@ -42,7 +42,7 @@ export async function executeRecordJob(
       counts,
       sideCounts: [emptyCounts(), emptyCounts()],
       lease,
-      seen: null,
+      seen: [null, null],
       orphans: [emptyOrphans(), emptyOrphans()],
     });
     let incoming: Incoming = toIncoming(definition.sides[side], data.change);

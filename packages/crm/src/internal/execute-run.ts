@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type EventBus, type Logger, type Storage, scopeStorage } from '@salesos/core';
+import {
+  CheckpointExpiredError,
+  type Clock,
+  type EventBus,
+  type Logger,
+  type Storage,
+  scopeStorage,
+} from '@salesos/core';
 import type { RunCounts, RunOptions, RunSummary } from '../engine/types.ts';
 import type { BatchCommit } from './batch-commit.ts';
 import {
@@ -121,6 +128,7 @@ export async function executeRun(
       counts: { ...current.counts },
       sides: { left: { ...current.sideCounts[0] }, right: { ...current.sideCounts[1] } },
       complete: { left: current.complete[0], right: current.complete[1] },
+      checkpointExpired: { left: current.expired?.[0] ?? false, right: current.expired?.[1] ?? false },
       blockedDeletes: { left: current.blocked[0], right: current.blocked[1] },
       ...(error === undefined ? {} : { error }),
       ...(dryRun ? { plan: writer.plan } : {}),
@@ -172,6 +180,7 @@ export async function executeRun(
         startedAt: isoNow(clock),
         cursors: mode === 'full' ? [null, null] : [leftCursor?.value as string, rightCursor?.value as string],
         complete: [false, false],
+        expired: [false, false],
         batches: 0,
         seenBatches: [0, 0],
         counts: emptyCounts(),
@@ -198,9 +207,16 @@ export async function executeRun(
     }
     const crashedCreates = orphans.map((index) => index.sources.size > 0);
     const run = state;
+    run.expired ??= [false, false];
+    const expired = run.expired;
     const counts: RunCounts = run.counts;
-    // Seen ids only serve delete inference, which a run starting from an empty state skips.
-    const trackSeen = run.mode === 'full' && !run.fresh;
+    // Seen ids only serve delete inference (sides walked in full), which a run starting from an
+    // empty state skips.
+    const walkedInFull = (side: SideIndex) => run.mode === 'full' || expired[side];
+    const seen: [string[] | null, string[] | null] = [
+      walkedInFull(0) && !run.fresh ? [] : null,
+      walkedInFull(1) && !run.fresh ? [] : null,
+    ];
     processor = createBatchProcessor({
       definition,
       storage,
@@ -214,7 +230,7 @@ export async function executeRun(
       counts,
       sideCounts: run.sideCounts,
       lease,
-      seen: trackSeen ? [[], []] : null,
+      seen,
       onSeen: (commit: BatchCommit, side: SideIndex, ids: string[]) => {
         commit.set(keys.seen(side, run.seenBatches[side]), ids);
         run.seenBatches[side] += 1;
@@ -245,6 +261,36 @@ export async function executeRun(
         throw new RunAbort('The run was aborted.', { cause: options.signal.reason });
     };
 
+    /**
+     * The connector cannot resume this side from its checkpoint: walk it from the beginning,
+     * as a full run would, and infer its deletes only if that listing completes.
+     */
+    const expireCheckpoint = (
+      side: SideIndex,
+      phase: Phase,
+      since: string,
+      error: CheckpointExpiredError,
+    ) => {
+      // A side already walked in full keeps that listing's completeness and seen ids.
+      if (!walkedInFull(side)) run.complete[side] = false;
+      expired[side] = true;
+      run.cursors[side] = null;
+      if (!run.fresh) seen[side] ??= [];
+      environment.logger.warn(
+        { syncId: definition.id, side: SIDE_NAMES[side], phase, error: error.message },
+        'crm: the connector reported the checkpoint expired; this side is read in full',
+      );
+      environment.events?.emit('crm.checkpoint_expired', {
+        ...base,
+        runId: run.runId,
+        side: SIDE_NAMES[side],
+        phase,
+        checkpoint: since,
+        ...(error.oldestAvailable === undefined ? {} : { oldestAvailable: error.oldestAvailable }),
+        message: error.message,
+      });
+    };
+
     const walk = async (
       side: SideIndex,
       phase: Phase,
@@ -252,18 +298,31 @@ export async function executeRun(
     ) => {
       const entity = definition.sides[side];
       const initialWalk = phase === 'read-right' || phase === 'sync-left';
-      for await (const batch of entity.connector.listChanges({
-        since: run.cursors[side] || undefined,
-        signal: options.signal,
-      })) {
-        run.cursors[side] = batch.checkpoint;
-        if (batch.complete && initialWalk) run.complete[side] = true;
-        await handle(
-          side,
-          batch.changes.map((change) => toIncoming(entity, change)),
-        );
-        progress(phase);
-        checkAbort();
+      let restarted = false;
+      for (;;) {
+        const since = run.cursors[side] || undefined;
+        // Only the listing's own failures can mean an expired checkpoint, not handling a batch.
+        let handling = false;
+        try {
+          for await (const batch of entity.connector.listChanges({ since, signal: options.signal })) {
+            handling = true;
+            run.cursors[side] = batch.checkpoint;
+            if (batch.complete && (initialWalk || restarted)) run.complete[side] = true;
+            await handle(
+              side,
+              batch.changes.map((change) => toIncoming(entity, change)),
+            );
+            progress(phase);
+            checkAbort();
+            handling = false;
+          }
+          return;
+        } catch (error) {
+          // A listing from the beginning (no `since`) that reports expiry is a failure.
+          if (handling || since === undefined || !CheckpointExpiredError.isInstance(error)) throw error;
+          expireCheckpoint(side, phase, since, error);
+          restarted = true;
+        }
       }
     };
     const active = processor;
@@ -299,8 +358,9 @@ export async function executeRun(
         await active.settle(0, environment.batchSize);
       },
       'infer-deletes': async () => {
-        if (run.mode !== 'full' || run.fresh) return;
+        if (run.fresh) return;
         for (const side of [0, 1] as const) {
+          if (!walkedInFull(side)) continue;
           if (!run.complete[side]) {
             environment.logger.warn(
               { syncId: definition.id, side: SIDE_NAMES[side] },

@@ -1,5 +1,6 @@
 import {
   type AtomicCheck,
+  type AtomicCheckArguments,
   type AtomicOperation,
   type CommitResult,
   compareKeys,
@@ -9,6 +10,7 @@ import {
   type ListIterator,
   type ListOptions,
   type ListSelector,
+  normalizeAtomicChecks,
   type Storage,
 } from '@salesos/core';
 
@@ -131,8 +133,9 @@ export function createOverlayStorage(base: Storage): Storage {
       const checks: AtomicCheck[] = [];
       const mutations: (() => Promise<void>)[] = [];
       const operation: AtomicOperation = {
-        check(...added) {
-          checks.push(...added);
+        check(...added: AtomicCheckArguments) {
+          // Both forms, `check(key, versionstamp)` and `check(...checks)`, as core storages take.
+          checks.push(...normalizeAtomicChecks(added));
           return operation;
         },
         set(key, value) {

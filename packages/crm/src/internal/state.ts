@@ -80,6 +80,12 @@ export interface RunState {
   cursors: [string | null, string | null];
   /** Whether each side's listing reached its end during this run. */
   complete: [boolean, boolean];
+  /**
+   * Sides whose saved checkpoint the connector reported expired (`CheckpointExpiredError`):
+   * walked from the beginning in this run, with deletes inferred as in a full run. Absent in
+   * the state of a run stopped by an older version.
+   */
+  expired?: [boolean, boolean];
   /** Whether the phase's walk has started (its cursor is inside this run). */
   batches: number;
   /** Number of the next seen-ids batch per side. */
