@@ -110,6 +110,47 @@ describe('createEventBus', () => {
     expect(after).toHaveBeenCalledTimes(1);
   });
 
+  it('removes with off() only the subscription of the type named, for a listener of several types', () => {
+    const bus = createEventBus<TestEvents>();
+    const listener = vi.fn();
+    bus.on('person.created', listener);
+    bus.on('person.deleted', listener);
+    bus.off('person.created', listener);
+    bus.emit('person.created', { id: 'p1' });
+    bus.emit('person.deleted', { id: 'p2' });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledWith({ id: 'p2' });
+  });
+
+  it('goes on with the other listeners when onListenerError throws itself', () => {
+    const bus = createEventBus<TestEvents>({
+      onListenerError: () => {
+        throw new Error('reporter broke');
+      },
+    });
+    const after = vi.fn();
+    bus.on('person.created', () => {
+      throw new Error('listener broke');
+    });
+    bus.on('person.created', after);
+    expect(() => bus.emit('person.created', { id: 'p1' })).not.toThrow();
+    expect(after).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a listener whose promise rejects instead of leaving an unhandled rejection', async () => {
+    const reported: [unknown, string][] = [];
+    const bus = createEventBus<TestEvents>({
+      onListenerError: (error, type) => reported.push([error, type]),
+    });
+    const failure = new Error('async listener broke');
+    bus.on('person.created', async () => {
+      throw failure;
+    });
+    bus.emit('person.created', { id: 'p1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([[failure, 'person.created']]);
+  });
+
   describe('onAny', () => {
     it('receives the type and payload of every event, after the typed listeners', () => {
       const bus = createEventBus<TestEvents>();

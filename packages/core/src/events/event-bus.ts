@@ -56,40 +56,70 @@ export interface EventBus<Events extends object = SalesOSEventMap> {
 const ANY = Symbol('any');
 
 /**
- * Creates an `EventBus` on eventemitter3. A listener that throws is isolated: the
- * error is reported through `onListenerError` (default: ignored) and the emitter goes on.
+ * Creates an `EventBus` on eventemitter3. A listener that throws, or returns a promise that
+ * rejects, is isolated: the error is reported through `onListenerError` (default: ignored) and
+ * the other listeners still run. An `onListenerError` that throws itself is ignored.
  */
 export function createEventBus<Events extends object = SalesOSEventMap>(
   options: { onListenerError?: (error: unknown, type: string) => void } = {},
 ): EventBus<Events> {
   const emitter = new EventEmitter();
+  const report = (error: unknown, type: string) => {
+    try {
+      options.onListenerError?.(error, type);
+    } catch {
+      // The error reporter failing must not stop the emit either.
+    }
+  };
   const guard =
-    <Args extends unknown[]>(type: string, listener: (...args: Args) => void) =>
+    <Args extends unknown[]>(type: string, listener: (...args: Args) => unknown) =>
     (...args: Args) => {
       try {
-        listener(...args);
+        const result = listener(...args);
+        if (result instanceof Promise) result.catch((error: unknown) => report(error, type));
       } catch (error) {
-        options.onListenerError?.(error, type);
+        report(error, type);
       }
     };
+  // Each listener's wrappers by event type, so `off(type, listener)` finds the one of that type
+  // even when the same function listens to several types.
   // biome-ignore lint/suspicious/noExplicitAny: eventemitter3 listeners take any arguments
-  const wrapped = new WeakMap<object, (...args: any[]) => void>();
+  type Wrapper = (...args: any[]) => void;
+  const wrappers = new WeakMap<object, Map<string, Set<Wrapper>>>();
+  const remember = (listener: object, type: string, safe: Wrapper) => {
+    const byType = wrappers.get(listener) ?? new Map<string, Set<Wrapper>>();
+    wrappers.set(listener, byType);
+    const set = byType.get(type) ?? new Set<Wrapper>();
+    byType.set(type, set);
+    set.add(safe);
+  };
+  const forget = (listener: object, type: string, safe: Wrapper) => {
+    wrappers.get(listener)?.get(type)?.delete(safe);
+  };
+  const subscribe = (type: string, listener: Listener<never>, once: boolean): (() => void) => {
+    const guarded = guard(type, listener);
+    const safe: Wrapper = once
+      ? (...args) => {
+          forget(listener, type, safe);
+          guarded(...(args as [never]));
+        }
+      : guarded;
+    remember(listener, type, safe);
+    if (once) emitter.once(type, safe);
+    else emitter.on(type, safe);
+    return () => {
+      forget(listener, type, safe);
+      emitter.off(type, safe);
+    };
+  };
   return {
-    on(type, listener) {
-      const safe = guard(type, listener);
-      wrapped.set(listener, safe);
-      emitter.on(type, safe);
-      return () => emitter.off(type, safe);
-    },
-    once(type, listener) {
-      const safe = guard(type, listener);
-      wrapped.set(listener, safe);
-      emitter.once(type, safe);
-      return () => emitter.off(type, safe);
-    },
+    on: (type, listener) => subscribe(type, listener as Listener<never>, false),
+    once: (type, listener) => subscribe(type, listener as Listener<never>, true),
     off(type, listener) {
-      const safe = wrapped.get(listener);
-      if (safe) emitter.off(type, safe);
+      const set = wrappers.get(listener)?.get(type);
+      if (!set) return;
+      for (const safe of set) emitter.off(type, safe);
+      set.clear();
     },
     emit(type, payload) {
       emitter.emit(type, payload);
