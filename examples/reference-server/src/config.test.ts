@@ -37,13 +37,45 @@ describe('loadConfig', () => {
       ATTIO_API_KEY: 'attio-token-12345',
       ATTIO_WEBHOOK_SECRET: 'attio-secret-123',
     });
-    expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
-    expect(config.queue).toEqual({ kind: 'bullmq', url: 'redis://127.0.0.1:6379' });
+    expect(config.storage).toEqual({
+      kind: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+      schema: 'salesos',
+    });
+    expect(config.queue).toEqual({ kind: 'bullmq', url: 'redis://127.0.0.1:6379', prefix: 'salesos' });
     expect(config.vendors.salesloft).toEqual({
       apiKey: 'ak_live_12345678',
       webhookSecret: 'callback-token-1',
     });
     expect(config.vendors.apollo).toEqual({ apiKey: 'apollo-key-123456' });
+  });
+
+  it('puts the PostgreSQL objects in DATABASE_SCHEMA and the Redis keys under REDIS_PREFIX', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      DATABASE_SCHEMA: 'salesos_staging_2',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'salesos-staging.2',
+    });
+    expect(config.storage).toMatchObject({ kind: 'postgres', schema: 'salesos_staging_2' });
+    expect(config.queue).toMatchObject({ kind: 'bullmq', prefix: 'salesos-staging.2' });
+  });
+
+  it('refuses a schema or prefix that is not a plain name, or that has no server to apply to', () => {
+    const servers = { DATABASE_URL: 'postgres://127.0.0.1/test', REDIS_URL: 'redis://127.0.0.1:6379' };
+    for (const schema of ['1st', 'sales-os', 'public"; drop', 'a'.repeat(49)]) {
+      expect(failure({ ...servers, DATABASE_SCHEMA: schema }).message).toContain(
+        `DATABASE_SCHEMA: letters, digits or "_", not starting with a digit, at most 48 (got ${JSON.stringify(schema)})`,
+      );
+    }
+    for (const prefix of ['a:b', 'with space', 'x'.repeat(65)]) {
+      expect(failure({ ...servers, REDIS_PREFIX: prefix }).message).toContain(
+        `REDIS_PREFIX: letters, digits, ".", "_" or "-", at most 64 (got ${JSON.stringify(prefix)})`,
+      );
+    }
+    const alone = failure({ DATABASE_SCHEMA: 'salesos_test', REDIS_PREFIX: 'salesos-test' });
+    expect(alone.message).toContain('DATABASE_SCHEMA: applies only with DATABASE_URL, which is not set');
+    expect(alone.message).toContain('REDIS_PREFIX: applies only with REDIS_URL, which is not set');
   });
 
   it('keeps API keys only as SHA-256 hashes, each with its tenant', () => {

@@ -9,8 +9,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The tenant every engine call and stored key belongs to. */
   tenantId: string;
-  storage: { kind: 'sqlite'; directory: string } | { kind: 'postgres'; url: string };
-  queue: { kind: 'storage' } | { kind: 'bullmq'; url: string };
+  /** SQLite in `directory`, or PostgreSQL at `url` with its objects in `schema`. */
+  storage: { kind: 'sqlite'; directory: string } | { kind: 'postgres'; url: string; schema: string };
+  /** The storage queue, or BullMQ at `url` with every Redis key under `prefix`. */
+  queue: { kind: 'storage' } | { kind: 'bullmq'; url: string; prefix: string };
   /** Real vendors where their keys are set; the others run as in-process simulators. */
   vendors: {
     salesloft: { apiKey: string; webhookSecret: string } | { simulated: true };
@@ -82,7 +84,18 @@ const EnvironmentSchema = z.object({
   TENANT_ID: optional(z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-", at most 64')),
   DATA_DIR: optional(z.string().min(1)),
   DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
+  // As `createPostgresStorage` takes it: a plain identifier, never quoted.
+  DATABASE_SCHEMA: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_]{0,47}$/,
+        'letters, digits or "_", not starting with a digit, at most 48',
+      ),
+  ),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  // As `createBullmqQueue` takes it: BullMQ separates the parts of its keys with ":".
+  REDIS_PREFIX: optional(z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-", at most 64')),
   SALESLOFT_API_KEY: secret('SALESLOFT_API_KEY'),
   SALESLOFT_WEBHOOK_SECRET: secret('SALESLOFT_WEBHOOK_SECRET'),
   APOLLO_API_KEY: secret('APOLLO_API_KEY'),
@@ -127,7 +140,9 @@ const SECRET_NAMES = /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL|REDIS_URL/;
  * | `PORT` / `HOST` | `3000` / `127.0.0.1` | where the server listens |
  * | `DATA_DIR` | `./data` | folder of the embedded SQLite file |
  * | `DATABASE_URL` | — | PostgreSQL storage instead of SQLite |
+ * | `DATABASE_SCHEMA` | `salesos` | PostgreSQL schema of the storage (with `DATABASE_URL`) |
  * | `REDIS_URL` | — | BullMQ queue instead of the storage queue |
+ * | `REDIS_PREFIX` | `salesos` | prefix of every Redis key of the queue (with `REDIS_URL`) |
  * | `SALESLOFT_API_KEY` + `SALESLOFT_WEBHOOK_SECRET` | — | the real SalesLoft instead of the simulator |
  * | `APOLLO_API_KEY` | — | the real Apollo |
  * | `ATTIO_API_KEY` + `ATTIO_WEBHOOK_SECRET` | — | the real Attio |
@@ -140,6 +155,15 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const parsed = EnvironmentSchema.safeParse(environment);
   const issues: { path: PropertyKey[]; message: string }[] = parsed.success ? [] : [...parsed.error.issues];
   const given = (name: string) => (environment[name] ?? '').trim() !== '';
+  // A schema or prefix without its server would be ignored without a word: say so instead.
+  for (const [name, server] of [
+    ['DATABASE_SCHEMA', 'DATABASE_URL'],
+    ['REDIS_PREFIX', 'REDIS_URL'],
+  ] as const) {
+    if (given(name) && !given(server)) {
+      issues.push({ path: [name], message: `applies only with ${server}, which is not set` });
+    }
+  }
   for (const vendor of ['SALESLOFT', 'ATTIO'] as const) {
     if (given(`${vendor}_API_KEY`) && !given(`${vendor}_WEBHOOK_SECRET`)) {
       issues.push({
@@ -194,9 +218,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     logLevel: env.LOG_LEVEL ?? 'info',
     tenantId,
     storage: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
+      ? { kind: 'postgres', url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA ?? 'salesos' }
       : { kind: 'sqlite', directory: env.DATA_DIR ?? './data' },
-    queue: env.REDIS_URL ? { kind: 'bullmq', url: env.REDIS_URL } : { kind: 'storage' },
+    queue: env.REDIS_URL
+      ? { kind: 'bullmq', url: env.REDIS_URL, prefix: env.REDIS_PREFIX ?? 'salesos' }
+      : { kind: 'storage' },
     vendors: {
       salesloft:
         env.SALESLOFT_API_KEY && env.SALESLOFT_WEBHOOK_SECRET

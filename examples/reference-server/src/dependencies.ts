@@ -214,7 +214,10 @@ export async function createDependencies(
     });
 
     if (config.storage.kind === 'postgres') {
-      storage = createPostgresStorage({ connectionString: config.storage.url });
+      storage = createPostgresStorage({
+        connectionString: config.storage.url,
+        schema: config.storage.schema,
+      });
     } else {
       const directory = resolve(config.storage.directory);
       await mkdir(directory, { recursive: true });
@@ -222,7 +225,7 @@ export async function createDependencies(
     }
     queue =
       config.queue.kind === 'bullmq'
-        ? createBullmqQueue({ connection: config.queue.url, logger })
+        ? createBullmqQueue({ connection: config.queue.url, prefix: config.queue.prefix, logger })
         : createStorageQueue(storage, { logger, pollIntervalMs: 250 });
 
     // Vendors: the real API where a key is configured, else its simulator on a local port.

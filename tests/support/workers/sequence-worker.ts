@@ -99,9 +99,10 @@ process.on('message', async (message: { type: string }) => {
   if (message.type !== 'drain') return;
   // Idle is not enough: a step waiting out its retry backoff is delayed, and a delayed job does not
   // keep a queue busy. Wait until every enrolment has ended, for at most 90 s. An enrolment still
-  // live after 5 s idle has lost its job: `recover` queues it again. That happens on BullMQ only, when
-  // a process died inside `add` after claiming the job id: the queue refuses that id for a minute.
-  // RELIABILITY.md counts these recoveries.
+  // live after 5 s idle has lost its job: `recover` queues it again. BullMQ used to need that after a
+  // process died inside `add` having claimed the job id (the id was refused for a minute); the next
+  // add under the same name now takes such a claim over, so none should be needed. RELIABILITY.md
+  // counts them, so a regression shows.
   const started = Date.now();
   let recoveries = 0;
   let lastRecovery = started;
