@@ -441,6 +441,7 @@ export async function createDependencies(
       queueNames: Object.values(JOBS),
       vendors: probes,
       events,
+      logger,
     });
     observers.push(health);
 

@@ -77,6 +77,10 @@ describe('GET /health with a dependency down', () => {
     });
     expect(body.checks).toMatchObject(VENDORS_OK);
     expect(Object.keys(body.checks).sort()).toEqual(['apollo', 'attio', 'queue', 'salesloft', 'storage']);
-    expect(body.checks.storage.reason).toMatch(/closed/i);
+    // The class and code only: the message names the database file, which an open endpoint must not.
+    expect(body.checks.storage.reason).toMatch(/^storage failed: StorageError/);
+    const { storage } = server.deps.config;
+    expect(storage.kind).toBe('sqlite');
+    if (storage.kind === 'sqlite') expect(JSON.stringify(body)).not.toContain(storage.directory);
   });
 });

@@ -33,6 +33,16 @@ export interface HealthCheck {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
+ * What an unauthenticated `/health` may say of a storage or queue failure: the error's class and
+ * code. Its message can name a file path, a host or a user, so that goes to the log only.
+ */
+const kindOf = (error: unknown): string => {
+  if (!(error instanceof Error)) return 'unknown error';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' ? `${error.name} (${code})` : error.name;
+};
+
+/**
  * Creates the health check: storage (a write and read back), queue (reachable, no dead letters)
  * and each vendor (its circuit breaker is closed and a cheap call succeeds; vendor calls are made
  * at most every `vendorTtlMs`, so health checks do not spend the vendors' rate limits).
@@ -45,6 +55,8 @@ export function createHealthCheck(options: {
   events: EventBus;
   vendorTtlMs?: number;
   timeoutMs?: number;
+  /** Where the full storage and queue errors go; `/health` itself gives only their kind. */
+  logger?: { warn(object: object, message: string): void };
 }): HealthCheck {
   const ttl = options.vendorTtlMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 3_000;
@@ -66,7 +78,8 @@ export function createHealthCheck(options: {
         ? { status: 'ok' }
         : { status: 'degraded', reason: 'a write was not read back' };
     } catch (error) {
-      return { status: 'degraded', reason: `storage failed: ${messageOf(error)}` };
+      options.logger?.warn({ check: 'storage', error: messageOf(error) }, 'health: storage failed');
+      return { status: 'degraded', reason: `storage failed: ${kindOf(error)}` };
     }
   };
 
@@ -81,7 +94,8 @@ export function createHealthCheck(options: {
         ? { status: 'ok' }
         : { status: 'degraded', reason: `dead-lettered jobs: ${dead.join(', ')}` };
     } catch (error) {
-      return { status: 'degraded', reason: `queue failed: ${messageOf(error)}` };
+      options.logger?.warn({ check: 'queue', error: messageOf(error) }, 'health: queue failed');
+      return { status: 'degraded', reason: `queue failed: ${kindOf(error)}` };
     }
   };
 

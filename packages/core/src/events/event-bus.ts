@@ -96,12 +96,12 @@ export function createEventBus<Events extends object = SalesOSEventMap>(
   const forget = (listener: object, type: string, safe: Wrapper) => {
     wrappers.get(listener)?.get(type)?.delete(safe);
   };
-  const subscribe = (type: string, listener: Listener<never>, once: boolean): (() => void) => {
-    const guarded = guard(type, listener);
+  const subscribe = (type: string, listener: Wrapper, once: boolean): (() => void) => {
+    const guarded: Wrapper = guard(type, listener);
     const safe: Wrapper = once
       ? (...args) => {
           forget(listener, type, safe);
-          guarded(...(args as [never]));
+          guarded(...args);
         }
       : guarded;
     remember(listener, type, safe);
@@ -113,8 +113,8 @@ export function createEventBus<Events extends object = SalesOSEventMap>(
     };
   };
   return {
-    on: (type, listener) => subscribe(type, listener as Listener<never>, false),
-    once: (type, listener) => subscribe(type, listener as Listener<never>, true),
+    on: (type, listener) => subscribe(type, listener as Wrapper, false),
+    once: (type, listener) => subscribe(type, listener as Wrapper, true),
     off(type, listener) {
       const set = wrappers.get(listener)?.get(type);
       if (!set) return;
