@@ -41,9 +41,8 @@ interface Charge {
  * vendor's actual cost, and the spending the limiter counts is raised to at least what
  * the vendor's remaining-budget header implies plus the calls still in flight (which the
  * vendor may not have counted yet), so spending by other clients is never hidden and the
- * client never runs into a 429 it could have avoided. A call's charge is dated from when
- * it settles, so it never leaves the limiter's window before it leaves the vendor's. A
- * 429 pauses admission for its `Retry-After` (or reset header).
+ * client never runs into a 429 it could have avoided. A 429 pauses admission for its
+ * `Retry-After` (or reset header).
  *
  * Share one limiter between every client that spends the same vendor budget.
  *
@@ -113,11 +112,6 @@ export function createCostBudgetLimiter(options: CostBudgetLimiterOptions): Cost
         return await fn();
       } finally {
         inFlight -= charge.cost;
-        // The vendor counted the call some time before it answered, so its charge is dated
-        // from now: it must not leave our window while it still counts in the vendor's.
-        const index = charges.indexOf(charge);
-        if (index >= 0) charges.splice(index, 1);
-        charges.push({ at: clock.now(), cost: charge.cost });
       }
     },
     observe(response) {
