@@ -47,7 +47,7 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
   // is kept and the median of the rounds reported.
   const bareP50s: number[] = [];
   const clientP50s: number[] = [];
-  for (let round = 0; round < 5; round += 1) {
+  for (let round = 0; round < 9; round += 1) {
     const bench = new Bench({ time: 400, warmupTime: 100, iterations: 200 });
     const tasks: [string, () => Promise<unknown>][] = [
       ['bare fetch', bare],

@@ -75,6 +75,8 @@ const toSearch = (query: Query | undefined): string => {
 };
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
+/** Decodes whole bodies (never streaming, so one instance serves every call). */
+const utf8 = new TextDecoder();
 
 /**
  * Reads the whole body as text within `timeLeftMs`. ky's timer stops once the headers
@@ -90,14 +92,24 @@ const readText = async (
   const stream = response.body;
   if (stream === null) return '';
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
   const readAll = (async () => {
-    let text = '';
+    // Chunks are decoded once at the end, by one shared decoder: most bodies arrive in one chunk.
+    const chunks: Uint8Array[] = [];
+    let length = 0;
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      text += decoder.decode(value, { stream: true });
+      if (done) break;
+      chunks.push(value);
+      length += value.byteLength;
     }
+    if (chunks.length === 1) return utf8.decode(chunks[0]);
+    const whole = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      whole.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return utf8.decode(whole);
   })();
   const abandon = () => {
     // The read's outcome no longer matters; cancelling it ends the stream and frees the socket.
