@@ -644,6 +644,21 @@ describe('createHttpClient options', () => {
     expect(tokens).toContain(`node/${process.versions.node}`);
   });
 
+  it('is created without a Node.js process object, leaving the runtime out of the User-Agent', async () => {
+    api.on('GET', '/ua', { json: {} });
+    const saved = globalThis.process;
+    let bare: ReturnType<typeof client>;
+    try {
+      // Browsers, web workers and edge runtimes have no `process`.
+      (globalThis as { process?: unknown }).process = undefined;
+      bare = client();
+    } finally {
+      globalThis.process = saved;
+    }
+    await bare.get('/ua');
+    expect(api.calls[0]?.headers.get('user-agent')).toBe(`salesos-core/${VERSION}`);
+  });
+
   it('logs attempts and failures with authorization and x-api-key redacted', async () => {
     const lines: { level: string; fields: unknown; message: string | undefined }[] = [];
     const record =

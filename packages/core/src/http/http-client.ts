@@ -75,6 +75,10 @@ const toSearch = (query: Query | undefined): string => {
 };
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
+/** The runtime part of the User-Agent; `process` is absent in browsers, workers and edge runtimes. */
+const runtimeToken = (): string | undefined =>
+  typeof process === 'undefined' || !process.versions?.node ? undefined : `node/${process.versions.node}`;
+
 /** Decodes whole bodies (never streaming, so one instance serves every call). */
 const utf8 = new TextDecoder();
 
@@ -230,9 +234,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (auth.type === 'bearer') redactor.add(auth.token);
   if (auth.type === 'header') redactor.add(auth.value);
 
-  const userAgent = [options.userAgent, `salesos-core/${VERSION}`, `node/${process.versions.node}`]
-    .filter(Boolean)
-    .join(' ');
+  const userAgent = [options.userAgent, `salesos-core/${VERSION}`, runtimeToken()].filter(Boolean).join(' ');
 
   // Headers that never change between calls are ky defaults, so a plain call merges nothing.
   const staticHeaders: Record<string, string> = {
