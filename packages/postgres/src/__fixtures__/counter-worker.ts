@@ -1,18 +1,7 @@
 // A worker process for the cross-process atomic test: read-check-increment loops on one key of a
 // PostgreSQL storage. The workspace packages are loaded from source, as the tests load them.
-import { registerHooks } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const packages = fileURLToPath(new URL('../../../', import.meta.url));
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const match = /^@salesos\/([^/]+)(?:\/(.+))?$/.exec(specifier);
-    if (!match) return nextResolve(specifier, context);
-    const [, name, subpath] = match;
-    const file = `${packages}${name}/src/${subpath === undefined ? '' : `${subpath}/`}index.ts`;
-    return { url: pathToFileURL(file).href, shortCircuit: true };
-  },
-});
+// Resolves @salesos/* to the packages' source before the dynamic imports below.
+import '../../../../tests/support/workspace-hooks.ts';
 
 const { createPostgresStorage } = await import('@salesos/postgres');
 

@@ -1,18 +1,7 @@
 // A worker process for the multi-process tests: a storage queue on PostgreSQL, run with Node's
 // type stripping. The workspace packages are loaded from source, as the tests load them.
-import { registerHooks } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const packages = fileURLToPath(new URL('../../../', import.meta.url));
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const match = /^@salesos\/([^/]+)(?:\/(.+))?$/.exec(specifier);
-    if (!match) return nextResolve(specifier, context);
-    const [, name, subpath] = match;
-    const file = `${packages}${name}/src/${subpath === undefined ? '' : `${subpath}/`}index.ts`;
-    return { url: pathToFileURL(file).href, shortCircuit: true };
-  },
-});
+// Resolves @salesos/* to the packages' source before the dynamic imports below.
+import '../../../../tests/support/workspace-hooks.ts';
 
 const { createStorageQueue } = await import('@salesos/core');
 const { createPostgresStorage } = await import('@salesos/postgres');
