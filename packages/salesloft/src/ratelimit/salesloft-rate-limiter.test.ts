@@ -39,6 +39,25 @@ describe('createSalesloftRateLimiter', () => {
     expect(simulator.rateLimit.stats().totalCost).toBe(52);
   });
 
+  it('has charged a deep page by the cost table before the request leaves', async () => {
+    const limiter = createSalesloftRateLimiter();
+    const duringRequest: number[] = [];
+    const client = createSalesloftClient({
+      apiKey: 'ak',
+      rateLimiter: limiter,
+      // What the limiter holds as the request goes out, before any response header could correct it.
+      fetch: (input, init) => {
+        duringRequest.push(limiter.available);
+        return simulator.fetch(new Request(input, init));
+      },
+    });
+    simulator.rateLimit.reset();
+    for (const page of [1, 101, 151, 251, 501]) {
+      await client.people.list({ per_page: 1, page }).toArray({ limit: 1 });
+    }
+    expect(duringRequest).toEqual([599, 596, 588, 578, 548]);
+  });
+
   it('learns spending by other clients of the team from x-ratelimit-remaining-minute', async () => {
     simulator.rateLimit.reset();
     const budgetSimulator = createSalesloftSimulator({ seed: 2, people: 5, windowMs: 60_000 });
