@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../cache/cache.ts';
-import { ConfigError } from '../errors/client-errors.ts';
+import { kitArguments } from '../internal/kit-arguments.ts';
 
 /** A cache under test and how to dispose of it. */
 export interface CacheUnderTest {
@@ -77,19 +77,15 @@ export function describeCacheConformance(
   factoryOrOptions?: CacheFactory | CacheConformanceOptions,
   namedOptions?: CacheConformanceOptions,
 ): void {
-  const named = typeof nameOrFactory === 'string';
-  const name = named ? nameOrFactory : undefined;
-  const factory = named ? factoryOrOptions : nameOrFactory;
-  const options = (named ? namedOptions : (factoryOrOptions as CacheConformanceOptions | undefined)) ?? {};
-  if (typeof factory !== 'function') {
-    throw new ConfigError(
-      `describeCacheConformance: "factory" must be a function that makes a cache, got ${typeof factory}. ` +
-        'Call it as describeCacheConformance(factory, options?) or describeCacheConformance(name, factory, options?).',
-    );
-  }
+  const { title, factory, options } = kitArguments<CacheFactory, CacheConformanceOptions>(
+    'Cache',
+    nameOrFactory,
+    factoryOrOptions,
+    namedOptions,
+  );
   const ttlMs = options.ttlMs ?? 100;
 
-  describe(name === undefined ? 'Cache conformance' : `${name} (Cache conformance)`, () => {
+  describe(title, () => {
     let cache: Cache;
     let cleanup: () => Promise<void> | void;
 

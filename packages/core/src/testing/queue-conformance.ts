@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/client-errors.ts';
+import { kitArguments } from '../internal/kit-arguments.ts';
 import { PermanentJobError } from '../queue/permanent-job-error.ts';
 import type { Job, Queue } from '../queue/queue.ts';
 
@@ -114,21 +114,17 @@ export function describeQueueConformance(
   factoryOrOptions?: QueueFactory | QueueConformanceOptions,
   namedOptions?: QueueConformanceOptions,
 ): void {
-  const named = typeof nameOrFactory === 'string';
-  const name = named ? nameOrFactory : undefined;
-  const factory = named ? factoryOrOptions : nameOrFactory;
-  const options = (named ? namedOptions : (factoryOrOptions as QueueConformanceOptions | undefined)) ?? {};
-  if (typeof factory !== 'function') {
-    throw new ConfigError(
-      `describeQueueConformance: "factory" must be a function that makes a queue, got ${typeof factory}. ` +
-        'Call it as describeQueueConformance(factory, options?) or describeQueueConformance(name, factory, options?).',
-    );
-  }
+  const { title, factory, options } = kitArguments<QueueFactory, QueueConformanceOptions>(
+    'Queue',
+    nameOrFactory,
+    factoryOrOptions,
+    namedOptions,
+  );
   const leaseMs = options.leaseMs ?? 300;
   const delayMs = options.delayMs ?? 60;
   const waitMs = Math.max(5_000, leaseMs * 10);
 
-  describe(name === undefined ? 'Queue conformance' : `${name} (Queue conformance)`, () => {
+  describe(title, () => {
     let made: QueueUnderTest & { cleanup: () => Promise<void> | void };
     let queue: Queue;
     let jobName: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/client-errors.ts';
+import { kitArguments } from '../internal/kit-arguments.ts';
 import { scopeStorage } from '../storage/scope-storage.ts';
 import type { Entry, Key, ListOptions, ListSelector, Storage } from '../storage/storage.ts';
 import { InvalidKeyError, StorageError } from '../storage/storage-error.ts';
@@ -131,20 +131,16 @@ export function describeStorageConformance(
   factoryOrOptions?: StorageFactory | StorageConformanceOptions,
   namedOptions?: StorageConformanceOptions,
 ): void {
-  const named = typeof nameOrFactory === 'string';
-  const name = named ? nameOrFactory : undefined;
-  const factory = named ? factoryOrOptions : nameOrFactory;
-  const options = (named ? namedOptions : (factoryOrOptions as StorageConformanceOptions | undefined)) ?? {};
-  if (typeof factory !== 'function') {
-    throw new ConfigError(
-      `describeStorageConformance: "factory" must be a function that makes a storage, got ${typeof factory}. ` +
-        'Call it as describeStorageConformance(factory, options?) or describeStorageConformance(name, factory, options?).',
-    );
-  }
+  const { title, factory, options } = kitArguments<StorageFactory, StorageConformanceOptions>(
+    'Storage',
+    nameOrFactory,
+    factoryOrOptions,
+    namedOptions,
+  );
   const ttlMs = options.ttlMs ?? 100;
   const writers = options.writers ?? 100;
 
-  describe(name === undefined ? 'Storage conformance' : `${name} (Storage conformance)`, () => {
+  describe(title, () => {
     let storage: Storage;
     let cleanup: () => Promise<void> | void;
     let root: Key;
