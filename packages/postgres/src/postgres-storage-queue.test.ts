@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createStorageQueue } from '@salesos/core';
 import { spawnWorker, type WorkerProcess } from '@salesos/core/testing';
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WorkerMessage } from './__fixtures__/queue-worker.ts';
+import { connectionString, dropSchema, uniqueSchema } from './__fixtures__/test-schema.ts';
 import { createPostgresStorage } from './postgres-storage.ts';
 
-const connectionString = process.env.SALESOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `salesos_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+const schema = uniqueSchema();
 const script = new URL('./__fixtures__/queue-worker.ts', import.meta.url);
 const workers: WorkerProcess<WorkerMessage>[] = [];
 
@@ -32,11 +31,7 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((worker) => worker.kill()));
 });
 
-afterAll(async () => {
-  const pool = new pg.Pool({ connectionString, max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool.end();
-});
+afterAll(() => dropSchema(schema));
 
 // These tests are about concurrency, not disk latency: the processes share one disk with the rest of
 // the suite, so commits do not wait for the WAL flush (synchronousCommit: false). Atomicity and

@@ -3,11 +3,11 @@ import { ConfigError, StorageError } from '@salesos/core';
 import { createTestClock, describeStorageConformance } from '@salesos/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionString, uniqueSchema } from './__fixtures__/test-schema.ts';
 import { createPostgresStorage } from './postgres-storage.ts';
 
-const connectionString = process.env.SALESOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 // One schema per run, dropped at the end: runs never see each other's rows.
-const schema = `salesos_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+const schema = uniqueSchema();
 const pool = new pg.Pool({ connectionString, max: 12 });
 
 afterAll(async () => {
