@@ -367,10 +367,14 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
     return definition;
   };
 
-  const unsubscribeUrlFor = (tenantId: string, email: string | null): string | null =>
-    unsubscribeTokens && options.unsubscribe && email
-      ? unsubscribeTokens.url(options.unsubscribe.url, { tenantId, email })
-      : null;
+  /**
+   * The recipient's unsubscribe link: the signed one-click URL (`null` without an address), or,
+   * without `unsubscribe`, the `mailto:` of the sending mailbox.
+   */
+  const unsubscribeUrlFor = (tenantId: string, email: string | null, mailboxEmail: string): string | null => {
+    if (!unsubscribeTokens || !options.unsubscribe) return unsubscribeMailtoOf(mailboxEmail);
+    return email ? unsubscribeTokens.url(options.unsubscribe.url, { tenantId, email }) : null;
+  };
 
   const stepBase = (enrollment: Enrollment, definition: SequenceDefinition, stepIndex: number) => {
     const step = definition.steps[stepIndex];
@@ -574,7 +578,7 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
       stepIndex,
       at,
       oneClickUnsubscribe: options.unsubscribe !== undefined,
-      unsubscribeUrl: unsubscribeUrlFor(enrollment.tenantId, enrollment.email),
+      unsubscribeUrl: unsubscribeUrlFor(enrollment.tenantId, enrollment.email, enrollment.mailbox.email),
       mailto: options.unsubscribe?.mailto,
       tracking: options.tracking,
     });
@@ -1308,9 +1312,7 @@ export function createSequenceEngine(options: SequenceEngineOptions): SequenceEn
         person,
         mailbox: sender,
         variables,
-        unsubscribeUrl: options.unsubscribe
-          ? unsubscribeUrlFor(tenantId, person.email ?? null)
-          : unsubscribeMailtoOf(sender.email),
+        unsubscribeUrl: unsubscribeUrlFor(tenantId, person.email ?? null, sender.email),
       });
       return definition.steps.map((step, index) => {
         const missing = new Set<string>();

@@ -23,7 +23,10 @@ export interface BuildStepIntentInput {
    * to the sending mailbox, which is also the `unsubscribe_url` variable.
    */
   oneClickUnsubscribe: boolean;
-  /** The recipient's one-click unsubscribe link, `null` without an address or without `oneClickUnsubscribe`. */
+  /**
+   * The recipient's unsubscribe link for the body and the header: the one-click URL (`null`
+   * without an address), or the sending mailbox's `mailto:` without `oneClickUnsubscribe`.
+   */
   unsubscribeUrl: string | null;
   /** Extra `mailto:` target of `List-Unsubscribe` next to the one-click link (`unsubscribe.mailto`). */
   mailto: string | undefined;
@@ -82,10 +85,7 @@ export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
     error: null,
   };
   if (step.type === 'wait') return execution;
-  // Without one-click unsubscribe, the body's {{unsubscribe_url}} is the mailto of the header.
-  const mailtoOnly = oneClickUnsubscribe ? null : unsubscribeMailtoOf(enrollment.mailbox.email);
-  const bodyUnsubscribeUrl = unsubscribeUrl ?? mailtoOnly;
-  const variables = templateVariables({ ...enrollment, unsubscribeUrl: bodyUnsubscribeUrl });
+  const variables = templateVariables({ ...enrollment, unsubscribeUrl });
   const text = (template: string) => renderTemplate(template, variables, { escape: 'none' });
   const html = (template: string) => renderTemplate(template, variables);
   const metadata = { enrollmentId: enrollment.id, sequenceId: enrollment.sequenceId, stepId, stepIndex };
@@ -133,18 +133,18 @@ export function buildStepIntent(input: BuildStepIntentInput): StepExecution {
           stepIndex,
           messageId: idempotencyKey,
         },
-        { skip: (url) => url === bodyUnsubscribeUrl },
+        { skip: (url) => url === unsubscribeUrl },
       );
     }
     const headers: Record<string, string> = {};
     if (oneClickUnsubscribe) {
       const listUnsubscribe = [`<${unsubscribeUrl}>`];
-      if (mailto) listUnsubscribe.push(`<mailto:${mailto}?subject=unsubscribe>`);
+      if (mailto) listUnsubscribe.push(`<${unsubscribeMailtoOf(mailto)}>`);
       headers['List-Unsubscribe'] = listUnsubscribe.join(', ');
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     } else {
       // RFC 8058 one-click needs an HTTPS URI, so a mailto alone gets no List-Unsubscribe-Post.
-      headers['List-Unsubscribe'] = `<${mailtoOnly}>`;
+      headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
     }
     const to: OutgoingEmail['to'] = { email: enrollment.email as string };
     if (name !== enrollment.email && name !== enrollment.personId) to.name = name;
