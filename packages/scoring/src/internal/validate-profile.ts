@@ -9,7 +9,8 @@ const LEVELS: ReadonlySet<unknown> = new Set(SENIORITIES);
 
 const at = (prefix: string, field: string) => (prefix === '' ? field : `${prefix}.${field}`);
 
-const shown = (value: unknown): string => {
+/** A bad input value as an error message shows it: short, and never by calling the value's own methods. */
+export const shown = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? 'a string' : JSON.stringify(value);

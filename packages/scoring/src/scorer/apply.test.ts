@@ -361,6 +361,22 @@ describe('scorer.apply', () => {
     const unknown = { ...activity('p1', 'email_opened', NOW), type: 'fax_sent' as ActivityType };
     expect(await scorer.apply(unknown, { now: NOW })).toEqual({ status: 'ignored', scores: [] });
   });
+
+  it('names the field of a hostile value without calling its methods', async () => {
+    const scorer = createScorer();
+    // Neither can become a string: String() and JSON.stringify() would throw a raw TypeError.
+    const hostile = { toString: 'not a function' };
+    await expect(
+      scorer.apply({ ...signal('c1', 'funding', 1, NOW), strength: hostile as never }),
+    ).rejects.toMatchObject({
+      name: 'ScoringInputError',
+      path: 'strength',
+      message: expect.stringContaining('a value of type object'),
+    });
+    await expect(
+      scorer.apply({ ...activity('p1', 'email_opened', NOW), occurredAt: 10n as never }),
+    ).rejects.toMatchObject({ name: 'ScoringInputError', path: 'occurredAt' });
+  });
 });
 
 const storedKeys = async (storage: Storage) => {

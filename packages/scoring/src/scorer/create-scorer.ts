@@ -33,7 +33,7 @@ import {
   normalizeEmail,
   scoringKeys,
 } from '../internal/scoring-state.ts';
-import { validateCompany, validatePerson, validateScoreInput } from '../internal/validate-profile.ts';
+import { shown, validateCompany, validatePerson, validateScoreInput } from '../internal/validate-profile.ts';
 import type {
   ActivityEvent,
   CompanyProfile,
@@ -127,12 +127,9 @@ const requireText = (value: unknown, path: string, what: string): string => {
 const eventTime = (value: unknown, path: string, what: string): number => {
   const time = typeof value === 'string' ? parseTimestamp(value) : Number.NaN;
   if (Number.isNaN(time)) {
-    throw new ScoringInputError(
-      `${what}: "${path}" must be an ISO-8601 date-time, got ${JSON.stringify(value)}`,
-      {
-        path,
-      },
-    );
+    throw new ScoringInputError(`${what}: "${path}" must be an ISO-8601 date-time, got ${shown(value)}`, {
+      path,
+    });
   }
   return time;
 };
@@ -504,7 +501,7 @@ export function createScorer(options: ScorerOptions = {}): Scorer {
     const strength = signal.strength;
     if (typeof strength !== 'number' || !(strength >= 0 && strength <= 1)) {
       throw new ScoringInputError(
-        `${what}: "strength" must be a number from 0 to 1, got ${String(strength)}`,
+        `${what}: "strength" must be a number from 0 to 1, got ${shown(strength)}`,
         {
           path: 'strength',
         },
