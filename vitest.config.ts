@@ -34,6 +34,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Property tests: random seeds locally, one fixed seed in CI (see the file).
+    setupFiles: ['tests/support/fast-check-seed.ts'],
     // The JSON report lets .ci/run print one plain closing line with the counts.
     reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
   },
